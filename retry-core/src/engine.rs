@@ -1,0 +1,563 @@
+//! The engine: one retry loop, driven by its caller.
+//!
+//! The engine never runs the operation and never sleeps by itself. The caller reports each outcome
+//! and gets back a [`Step`]: return this outcome, or sleep this long and try again. That makes one
+//! engine serve every driver: `#[retry]` expands into a plain loop around it, [`Retrying::call`]
+//! and [`Retrying::call_async`] are ten-line loops around it, and code that must drive attempts
+//! itself (a connection pool, a state machine) can do the same.
+//!
+//! The happy path costs almost nothing: when the first attempt's outcome is accepted, the engine
+//! makes no allocation, reads no clock (unless the policy looks at time) and draws no random
+//! number.
+//!
+//! [`Retrying::call`]: crate::Retrying::call
+//! [`Retrying::call_async`]: crate::Retrying::call_async
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::budget::{FailureKind, RetryBudget, RetryPermit};
+use crate::error::RetryError;
+use crate::policy::Policy;
+use crate::sleep::{AsyncSleeper, Clock, Sleeper};
+use crate::state::{RetryState, RetryStats, StopReason};
+use crate::transient::AttemptTimedOut;
+use crate::wait::JitterRng;
+
+/// What the caller does next.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "a step says whether to sleep and retry or to return the outcome"]
+pub enum Step<T, E> {
+    /// Sleep this long (through [`Engine::sleep`] or [`Engine::sleep_blocking`]), then run the
+    /// next attempt.
+    Retry(Duration),
+    /// Return this outcome: accepted, not retryable, or the last one when the policy stopped.
+    Done(Result<T, E>),
+}
+
+/// How errors are written in `tracing` events: a function, so the engine itself needs no bound
+/// on `E`.
+pub type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
+
+/// One call's retry loop: the policy plus the call's own state.
+///
+/// Create it with [`Retrying::start`](crate::Retrying::start) (or [`Engine::new`]), then per
+/// attempt: [`before_attempt`](Self::before_attempt), run the operation, feed its outcome to
+/// [`on_outcome`](Self::on_outcome) and follow the [`Step`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use retry_core::{Retrying, Step};
+/// use retry_core::stop::attempts;
+/// use retry_core::wait::exponential;
+///
+/// let policy = Retrying::new().stop(attempts(5)).wait(exponential(1, 2, 10));
+/// let mut engine = policy.start();
+/// let started = tokio::time::Instant::now();
+/// let outcome: Result<(), &str> = loop {
+///     engine.before_attempt();
+///     let outcome = Err("always failing");
+///     match engine.on_outcome(outcome) {
+///         Step::Retry(delay) => engine.sleep(delay).await,
+///         Step::Done(outcome) => break outcome,
+///     }
+/// };
+/// assert_eq!(outcome, Err("always failing"));
+/// assert_eq!(engine.stats().attempt(), 5);
+/// assert_eq!(started.elapsed().as_secs(), 2 + 2 + 4 + 8);
+/// # }
+/// ```
+pub struct Engine<'p, P: Policy<T, E>, T, E> {
+    policy: &'p P,
+    stats: RetryStats,
+    wait_state: P::WaitState,
+    rng: JitterRng,
+    budget: Option<&'p dyn RetryBudget>,
+    permit: Option<RetryPermit>,
+    describe: Option<DescribeError<E>>,
+    measure_from_start: bool,
+    timed_out: bool,
+    // The engine never holds an outcome across a sleep: its auto traits do not depend on T or E.
+    _outcome: PhantomData<fn() -> T>,
+}
+
+impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
+    /// A fresh call of `policy`.
+    ///
+    /// ```
+    /// use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// assert_eq!(engine.stats().attempt(), 0);
+    /// ```
+    #[inline]
+    pub fn new(policy: &'p P) -> Self {
+        Engine {
+            policy,
+            stats: RetryStats::new(policy.name()),
+            wait_state: P::WaitState::default(),
+            rng: JitterRng::with_seed(policy.seed()),
+            budget: policy.budget(),
+            permit: None,
+            describe: None,
+            measure_from_start: policy.needs_clock(),
+            timed_out: false,
+            _outcome: PhantomData,
+        }
+    }
+
+    /// Writes errors into `tracing` events with `describe` (`None`: events name no error).
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), u8> = Engine::new(&policy)
+    ///     .describe_errors_with(Some(|e: &u8, f: &mut std::fmt::Formatter<'_>| write!(f, "code {e}")));
+    /// # let _ = engine;
+    /// ```
+    #[inline]
+    pub fn describe_errors_with(mut self, describe: Option<DescribeError<E>>) -> Self {
+        self.describe = describe;
+        self
+    }
+
+    /// Writes errors into `tracing` events with their `Display`.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let _engine: Engine<'_, _, (), String> = Engine::new(&policy).display_errors();
+    /// ```
+    #[inline]
+    pub fn display_errors(self) -> Self
+    where
+        E: fmt::Display,
+    {
+        self.describe_errors_with(Some(<E as fmt::Display>::fmt))
+    }
+
+    /// Reads the clock when the first attempt starts even if the policy does not need it, so
+    /// [`RetryStats::elapsed`] covers the first attempt too (for [`RetryError`]s and reports).
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let mut engine: Engine<'_, _, (), ()> = Engine::new(&policy).measure_from_start();
+    /// engine.before_attempt();
+    /// assert!(engine.stats().start().is_some());
+    /// ```
+    #[inline]
+    pub fn measure_from_start(mut self) -> Self {
+        self.measure_from_start = true;
+        self
+    }
+
+    /// Uses `budget` instead of the policy's (for `#[retry(budget = ..)]`).
+    ///
+    /// ```
+    /// use retry_core::{Engine, Retrying};
+    /// use retry_core::budget::{FailureKind, RetryBudget, RetryPermit};
+    /// struct Never;
+    /// impl RetryBudget for Never {
+    ///     fn try_retry(&self, _: FailureKind) -> Option<RetryPermit> { None }
+    /// }
+    /// let policy = Retrying::new();
+    /// let budget = Never;
+    /// let _engine: Engine<'_, _, (), ()> = Engine::new(&policy).with_budget(&budget);
+    /// ```
+    #[inline]
+    pub fn with_budget(mut self, budget: &'p dyn RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// The numbers of this call so far.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new().name("job");
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// assert_eq!(engine.stats().name(), "job");
+    /// ```
+    #[inline]
+    pub const fn stats(&self) -> &RetryStats {
+        &self.stats
+    }
+
+    /// The policy being driven.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// assert_eq!(engine.policy().policy_name(), "retry");
+    /// ```
+    #[inline]
+    pub const fn policy(&self) -> &'p P {
+        self.policy
+    }
+
+    /// Marks the start of the next attempt: counts it and runs the `before` hook.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let mut engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// engine.before_attempt();
+    /// assert_eq!(engine.stats().attempt(), 1);
+    /// ```
+    #[inline]
+    pub fn before_attempt(&mut self) {
+        self.stats.attempt = self.stats.attempt.saturating_add(1);
+        self.timed_out = false;
+        if self.stats.attempt == 1 && self.measure_from_start {
+            self.stats.start = Some(self.policy.sleeper().now());
+        }
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            target: "retry_core",
+            name = self.stats.name,
+            attempt = self.stats.attempt,
+            "starting attempt"
+        );
+        if self.policy.has_before_hook() {
+            self.policy.before(&RetryState::new(self.stats, None));
+        }
+    }
+
+    /// Takes the outcome of the attempt that just ran and says what to do next: the whole of
+    /// tenacity's order after an outcome (retry condition, `after`, wait, stop, budget,
+    /// `before_sleep`).
+    ///
+    /// ```
+    /// use retry_core::{Retrying, Step};
+    /// use retry_core::stop::attempts;
+    /// use retry_core::wait::fixed;
+    ///
+    /// let policy = Retrying::new().stop(attempts(2)).wait(fixed(3));
+    /// let mut engine = policy.start();
+    /// engine.before_attempt();
+    /// assert_eq!(engine.on_outcome(Err::<(), _>("e1")), Step::Retry(std::time::Duration::from_secs(3)));
+    /// engine.before_attempt();
+    /// assert_eq!(engine.on_outcome(Err::<(), _>("e2")), Step::Done(Err("e2")));
+    /// ```
+    #[inline]
+    pub fn on_outcome(&mut self, outcome: Result<T, E>) -> Step<T, E> {
+        if self.policy.should_retry(&outcome) {
+            return self.on_retryable(outcome);
+        }
+        match &outcome {
+            Ok(_) => {
+                if self.budget.is_some() || self.stats.start.is_some() {
+                    self.on_success_after_setup();
+                }
+            }
+            Err(_) => self.on_not_retryable(&outcome),
+        }
+        Step::Done(outcome)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn on_success_after_setup(&mut self) {
+        if let Some(budget) = self.budget {
+            budget.on_success(self.permit.take());
+        }
+        if let Some(start) = self.stats.start {
+            self.stats.elapsed = self.policy.sleeper().now().saturating_duration_since(start);
+        }
+        self.stats.next_sleep = None;
+        #[cfg(feature = "tracing")]
+        if self.stats.attempt > 1 {
+            tracing::info!(
+                target: "retry_core",
+                name = self.stats.name,
+                attempts = self.stats.attempt,
+                elapsed_ms = millis(self.stats.elapsed),
+                "succeeded after retrying"
+            );
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn on_not_retryable(&mut self, outcome: &Result<T, E>) {
+        self.stats.stop_reason = Some(StopReason::NotRetryable);
+        self.stats.next_sleep = None;
+        if let Some(start) = self.stats.start {
+            self.stats.elapsed = self.policy.sleeper().now().saturating_duration_since(start);
+        }
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            target: "retry_core",
+            name = self.stats.name,
+            attempt = self.stats.attempt,
+            error = %Described { outcome, describe: self.describe },
+            "not retryable, returning the error"
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = outcome;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn on_retryable(&mut self, outcome: Result<T, E>) -> Step<T, E> {
+        let now = self.policy.sleeper().now();
+        let start = *self.stats.start.get_or_insert(now);
+        self.stats.elapsed = now.saturating_duration_since(start);
+        self.stats.next_sleep = None;
+        let kind = if self.timed_out {
+            FailureKind::Timeout
+        } else {
+            FailureKind::Error
+        };
+        if let Some(budget) = self.budget {
+            budget.on_failure(kind);
+        }
+
+        let mut state = RetryState::new(self.stats, Some(outcome));
+        self.policy.after(&state);
+        let delay = self
+            .policy
+            .next_wait(&mut self.wait_state, &state, &mut self.rng);
+        state.stats_mut().next_sleep = Some(delay);
+
+        let mut reason = self.policy.stop_reason(state.stats());
+        if reason.is_none()
+            && let Some(budget) = self.budget
+        {
+            match budget.try_retry(kind) {
+                Some(permit) => self.permit = Some(permit),
+                None => reason = Some(StopReason::Budget),
+            }
+        }
+
+        if let Some(reason) = reason {
+            state.stats_mut().stop_reason = Some(reason);
+            self.stats = *state.stats();
+            #[cfg(feature = "tracing")]
+            if let Some(outcome) = state.outcome() {
+                tracing::error!(
+                    target: "retry_core",
+                    name = self.stats.name,
+                    attempts = self.stats.attempt,
+                    elapsed_ms = millis(self.stats.elapsed),
+                    reason = %reason,
+                    error = %Described { outcome, describe: self.describe },
+                    "giving up"
+                );
+            }
+            return match state.into_outcome() {
+                Some(outcome) => Step::Done(outcome),
+                // The state was built with the outcome above and nothing takes it out.
+                None => unreachable!("the engine's state always holds the outcome it was given"),
+            };
+        }
+
+        state.stats_mut().idle_for = state.stats().idle_for.saturating_add(delay);
+        self.stats = *state.stats();
+        self.policy.before_sleep(&state);
+        #[cfg(feature = "tracing")]
+        if let Some(outcome) = state.outcome() {
+            tracing::warn!(
+                target: "retry_core",
+                name = self.stats.name,
+                attempt = self.stats.attempt,
+                delay_ms = millis(delay),
+                error = %Described { outcome, describe: self.describe },
+                "attempt failed, retrying"
+            );
+        }
+        Step::Retry(delay)
+    }
+
+    /// Sleeps for `delay` by blocking the thread, through the policy's [`Sleeper`].
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// engine.sleep_blocking(std::time::Duration::ZERO);
+    /// ```
+    #[inline]
+    pub fn sleep_blocking(&self, delay: Duration)
+    where
+        P::Sleeper: Sleeper,
+    {
+        Sleeper::sleep(self.policy.sleeper(), delay)
+    }
+
+    /// A future that sleeps for `delay` through the policy's [`AsyncSleeper`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// engine.sleep(std::time::Duration::from_secs(1)).await;
+    /// # }
+    /// ```
+    #[inline]
+    pub fn sleep(&self, delay: Duration) -> <P::Sleeper as AsyncSleeper>::Sleep
+    where
+        P::Sleeper: AsyncSleeper,
+    {
+        AsyncSleeper::sleep(self.policy.sleeper(), delay)
+    }
+
+    /// Runs one async attempt under the policy's per-attempt timeout, if it has one. An attempt
+    /// cancelled by the timeout becomes `Err(E::from(AttemptTimedOut))` and counts as a timeout
+    /// for budgets.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use retry_core::Retrying;
+    /// use std::time::Duration;
+    ///
+    /// let policy = Retrying::new().timeout(Duration::from_secs(1));
+    /// let mut engine = policy.start();
+    /// engine.before_attempt();
+    /// let outcome: Result<(), std::io::Error> = engine
+    ///     .run_attempt(async { tokio::time::sleep(Duration::from_secs(5)).await; Ok(()) })
+    ///     .await;
+    /// assert_eq!(outcome.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+    /// # }
+    /// ```
+    pub async fn run_attempt<F>(&mut self, attempt: F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        match self.policy.attempt_timeout() {
+            None => attempt.await,
+            Some((limit, convert)) => self.run_with_timeout(attempt, limit, convert).await,
+        }
+    }
+
+    #[cfg(feature = "tokio")]
+    async fn run_with_timeout<F>(
+        &mut self,
+        attempt: F,
+        limit: Duration,
+        convert: fn(AttemptTimedOut) -> E,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        match tokio::time::timeout(limit, attempt).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                self.timed_out = true;
+                Err(convert(AttemptTimedOut::new(limit)))
+            }
+        }
+    }
+
+    #[cfg(not(feature = "tokio"))]
+    async fn run_with_timeout<F>(
+        &mut self,
+        attempt: F,
+        _limit: Duration,
+        _convert: fn(AttemptTimedOut) -> E,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        attempt.await
+    }
+
+    /// Marks the attempt that just ran as timed out (for drivers with their own timeout), so a
+    /// budget charges it as a timeout.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let mut engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// engine.before_attempt();
+    /// engine.mark_timed_out();
+    /// ```
+    #[inline]
+    pub fn mark_timed_out(&mut self) {
+        self.timed_out = true;
+    }
+
+    /// Wraps the final error with this call's numbers.
+    ///
+    /// ```
+    /// use retry_core::{Retrying, Step, StopReason};
+    /// use retry_core::stop::attempts;
+    /// let policy = Retrying::new().stop(attempts(1));
+    /// let mut engine = policy.start();
+    /// engine.before_attempt();
+    /// let Step::Done(Err(e)) = engine.on_outcome(Err::<(), _>("x")) else { unreachable!() };
+    /// assert_eq!(engine.retry_error(e).reason(), StopReason::Attempts);
+    /// ```
+    #[inline]
+    pub fn retry_error(&self, error: E) -> RetryError<E> {
+        RetryError::new(error, self.stats)
+    }
+
+    /// `true` when the policy stopped the loop (attempts, deadline, budget, cancellation): the
+    /// case for `on_exhausted`.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), ()> = Engine::new(&policy);
+    /// assert!(!engine.is_exhausted());
+    /// ```
+    #[inline]
+    pub fn is_exhausted(&self) -> bool {
+        self.stats.stop_reason.is_some_and(StopReason::is_exhausted)
+    }
+
+    /// The final state, with the last outcome, for `on_exhausted`.
+    ///
+    /// ```
+    /// # use retry_core::{Engine, Retrying};
+    /// let policy = Retrying::new();
+    /// let engine: Engine<'_, _, (), &str> = Engine::new(&policy);
+    /// let state = engine.into_state(Err("last"));
+    /// assert_eq!(state.error(), Some(&"last"));
+    /// ```
+    #[inline]
+    pub fn into_state(self, outcome: Result<T, E>) -> RetryState<T, E> {
+        RetryState::new(self.stats, Some(outcome))
+    }
+}
+
+impl<P: Policy<T, E>, T, E> fmt::Debug for Engine<'_, P, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("stats", &self.stats)
+            .field("permit", &self.permit)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "tracing")]
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// An outcome as an event field: the error through the describer, or a note for a rejected value.
+#[cfg(feature = "tracing")]
+struct Described<'a, T, E> {
+    outcome: &'a Result<T, E>,
+    describe: Option<DescribeError<E>>,
+}
+
+#[cfg(feature = "tracing")]
+impl<T, E> fmt::Display for Described<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.outcome, self.describe) {
+            (Err(e), Some(describe)) => describe(e, f),
+            (Err(_), None) => f.write_str("<error>"),
+            (Ok(_), _) => f.write_str("<rejected result>"),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Shared support for the runnable examples and the cross-crate integration tests.
+#![forbid(unsafe_code)]
