@@ -749,3 +749,91 @@ impl<S, W, R, H, Z, X> fmt::Debug for Retrying<S, W, R, H, Z, X> {
             .finish_non_exhaustive()
     }
 }
+
+/// A borrowed policy is a policy: `#[retry(policy = &POLICY)]` and shared `&Retrying` work.
+impl<T, E, P: Policy<T, E> + ?Sized> Policy<T, E> for &P {
+    type WaitState = P::WaitState;
+    type Sleeper = P::Sleeper;
+
+    #[inline(always)]
+    fn should_retry(&self, outcome: &Result<T, E>) -> bool {
+        (**self).should_retry(outcome)
+    }
+    #[inline]
+    fn stop_reason(&self, stats: &RetryStats) -> Option<StopReason> {
+        (**self).stop_reason(stats)
+    }
+    #[inline]
+    fn next_wait(
+        &self,
+        wait_state: &mut P::WaitState,
+        state: &RetryState<T, E>,
+        rng: &mut JitterRng,
+    ) -> Duration {
+        (**self).next_wait(wait_state, state, rng)
+    }
+    #[inline(always)]
+    fn before(&self, state: &RetryState<T, E>) {
+        (**self).before(state)
+    }
+    #[inline]
+    fn after(&self, state: &RetryState<T, E>) {
+        (**self).after(state)
+    }
+    #[inline]
+    fn before_sleep(&self, state: &RetryState<T, E>) {
+        (**self).before_sleep(state)
+    }
+    #[inline(always)]
+    fn has_before_hook(&self) -> bool {
+        (**self).has_before_hook()
+    }
+    #[inline(always)]
+    fn needs_clock(&self) -> bool {
+        (**self).needs_clock()
+    }
+    #[inline(always)]
+    fn sleeper(&self) -> &P::Sleeper {
+        (**self).sleeper()
+    }
+    #[inline(always)]
+    fn budget(&self) -> Option<&dyn RetryBudget> {
+        (**self).budget()
+    }
+    #[inline(always)]
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    #[inline(always)]
+    fn seed(&self) -> Option<u64> {
+        (**self).seed()
+    }
+    #[inline(always)]
+    fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)> {
+        (**self).attempt_timeout()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shareable<P: Clone + Send + Sync + 'static>(_: &P) {}
+
+    #[test]
+    fn policies_are_clone_send_sync() {
+        shareable(&Retrying::new());
+        let full = Retrying::new()
+            .stop(crate::stop::attempts(5) | crate::stop::after_delay(30))
+            .wait(crate::wait::exponential(1, 2, 10) + crate::wait::random(0, 1))
+            .retry(crate::condition::if_error(|e: &std::io::Error| {
+                e.kind() != std::io::ErrorKind::NotFound
+            }))
+            .before_sleep(|_: &RetryState<(), std::io::Error>| {})
+            .timeout(Duration::from_secs(1))
+            .name("full");
+        shareable(&full);
+        let by_ref: &dyn Fn() -> Result<(), std::io::Error> = &|| Ok(());
+        assert!((&full).call(by_ref).is_ok());
+    }
+}
