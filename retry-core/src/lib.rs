@@ -196,6 +196,7 @@ pub mod __private {
     impl<E> DescribeProbe<E> {
         /// A probe for `E`.
         #[inline(always)]
+        #[allow(clippy::new_without_default)]
         pub const fn new() -> Self {
             DescribeProbe(PhantomData)
         }

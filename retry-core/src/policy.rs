@@ -53,6 +53,7 @@ pub trait Policy<T, E> {
     /// A fixed seed for the jitter generator, for reproducible runs.
     fn seed(&self) -> Option<u64>;
     /// The per-attempt timeout of async attempts, with the conversion of a timeout into `E`.
+    #[allow(clippy::type_complexity)]
     fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
 }
 
@@ -103,6 +104,7 @@ impl Timeout {
 )]
 pub trait AttemptTimeout<E> {
     /// The limit and the conversion of a timeout into `E`.
+    #[allow(clippy::type_complexity)]
     fn limit_for(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
 }
 
@@ -821,6 +823,7 @@ mod tests {
     fn shareable<P: Clone + Send + Sync + 'static>(_: &P) {}
 
     #[test]
+    #[allow(clippy::needless_borrow)]
     fn policies_are_clone_send_sync() {
         shareable(&Retrying::new());
         let full = Retrying::new()
