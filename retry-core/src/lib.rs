@@ -193,6 +193,12 @@ pub mod __private {
     /// specialization; works where `E` is a concrete type).
     pub struct DescribeProbe<E>(PhantomData<fn(&E)>);
 
+    impl<E> Default for DescribeProbe<E> {
+        fn default() -> Self {
+            DescribeProbe::new()
+        }
+    }
+
     impl<E> DescribeProbe<E> {
         /// A probe for `E`.
         #[inline(always)]
