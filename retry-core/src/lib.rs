@@ -193,10 +193,15 @@ pub mod __private {
     /// specialization; works where `E` is a concrete type).
     pub struct DescribeProbe<E>(PhantomData<fn(&E)>);
 
+    impl<E> Default for DescribeProbe<E> {
+        fn default() -> Self {
+            DescribeProbe::new()
+        }
+    }
+
     impl<E> DescribeProbe<E> {
         /// A probe for `E`.
         #[inline(always)]
-        #[allow(clippy::new_without_default)]
         pub const fn new() -> Self {
             DescribeProbe(PhantomData)
         }

@@ -53,9 +53,11 @@ pub trait Policy<T, E> {
     /// A fixed seed for the jitter generator, for reproducible runs.
     fn seed(&self) -> Option<u64>;
     /// The per-attempt timeout of async attempts, with the conversion of a timeout into `E`.
-    #[allow(clippy::type_complexity)]
-    fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
+    fn attempt_timeout(&self) -> Option<AttemptLimit<E>>;
 }
+
+/// A per-attempt time limit and the conversion of a timeout into the error type `E`.
+pub type AttemptLimit<E> = (Duration, fn(AttemptTimedOut) -> E);
 
 /// No per-attempt timeout (the default).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,20 +106,19 @@ impl Timeout {
 )]
 pub trait AttemptTimeout<E> {
     /// The limit and the conversion of a timeout into `E`.
-    #[allow(clippy::type_complexity)]
-    fn limit_for(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
+    fn limit_for(&self) -> Option<AttemptLimit<E>>;
 }
 
 impl<E> AttemptTimeout<E> for NoTimeout {
     #[inline(always)]
-    fn limit_for(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)> {
+    fn limit_for(&self) -> Option<AttemptLimit<E>> {
         None
     }
 }
 
 impl<E: From<AttemptTimedOut>> AttemptTimeout<E> for Timeout {
     #[inline]
-    fn limit_for(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)> {
+    fn limit_for(&self) -> Option<AttemptLimit<E>> {
         self.limit.map(|d| (d, E::from as fn(AttemptTimedOut) -> E))
     }
 }
@@ -734,7 +735,7 @@ where
     }
 
     #[inline(always)]
-    fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)> {
+    fn attempt_timeout(&self) -> Option<AttemptLimit<E>> {
         self.timeout.limit_for()
     }
 }
@@ -811,7 +812,7 @@ impl<T, E, P: Policy<T, E> + ?Sized> Policy<T, E> for &P {
         (**self).seed()
     }
     #[inline(always)]
-    fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)> {
+    fn attempt_timeout(&self) -> Option<AttemptLimit<E>> {
         (**self).attempt_timeout()
     }
 }
@@ -823,7 +824,6 @@ mod tests {
     fn shareable<P: Clone + Send + Sync + 'static>(_: &P) {}
 
     #[test]
-    #[allow(clippy::needless_borrow)]
     fn policies_are_clone_send_sync() {
         shareable(&Retrying::new());
         let full = Retrying::new()
@@ -836,7 +836,11 @@ mod tests {
             .timeout(Duration::from_secs(1))
             .name("full");
         shareable(&full);
-        let by_ref: &dyn Fn() -> Result<(), std::io::Error> = &|| Ok(());
-        assert!((&full).call(by_ref).is_ok());
+        // `&Retrying` drives the engine too (what `#[retry(policy = &POLICY)]` relies on).
+        let by_ref = &full;
+        let mut engine: crate::Engine<'_, _, (), std::io::Error> = crate::Engine::new(&by_ref);
+        engine.before_attempt();
+        assert!(matches!(engine.on_outcome(Ok(())), crate::Step::Done(Ok(()))));
+        assert_eq!(engine.stats().name(), "full");
     }
 }
