@@ -432,42 +432,22 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     where
         F: Future<Output = Result<T, E>>,
     {
+        // One async fn, no nested one: a nested `async fn` taking `attempt` by value would store
+        // the attempt's future twice (in each generator's arguments), adding its size again to
+        // every caller's future.
         match self.policy.attempt_timeout() {
             None => attempt.await,
-            Some((limit, convert)) => self.run_with_timeout(attempt, limit, convert).await,
+            #[cfg(feature = "tokio")]
+            Some((limit, convert)) => match tokio::time::timeout(limit, attempt).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    self.timed_out = true;
+                    Err(convert(AttemptTimedOut::new(limit)))
+                }
+            },
+            #[cfg(not(feature = "tokio"))]
+            Some(_) => attempt.await,
         }
-    }
-
-    #[cfg(feature = "tokio")]
-    async fn run_with_timeout<F>(
-        &mut self,
-        attempt: F,
-        limit: Duration,
-        convert: fn(AttemptTimedOut) -> E,
-    ) -> Result<T, E>
-    where
-        F: Future<Output = Result<T, E>>,
-    {
-        match tokio::time::timeout(limit, attempt).await {
-            Ok(outcome) => outcome,
-            Err(_) => {
-                self.timed_out = true;
-                Err(convert(AttemptTimedOut::new(limit)))
-            }
-        }
-    }
-
-    #[cfg(not(feature = "tokio"))]
-    async fn run_with_timeout<F>(
-        &mut self,
-        attempt: F,
-        _limit: Duration,
-        _convert: fn(AttemptTimedOut) -> E,
-    ) -> Result<T, E>
-    where
-        F: Future<Output = Result<T, E>>,
-    {
-        attempt.await
     }
 
     /// Marks the attempt that just ran as timed out (for drivers with their own timeout), so a
