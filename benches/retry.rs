@@ -86,9 +86,13 @@ async fn hand_written_async<T, E, F: Future<Output = Result<T, E>>>(
     }
 }
 
-fn runtime() -> Runtime {
+/// A current-thread runtime. Paused time on the failure path: there a zero wait is still a
+/// `tokio::time::sleep(0)` for every contender, which on a running clock waits for the timer's
+/// next 1 ms tick and would measure the tick instead of the loop.
+fn runtime(paused: bool) -> Runtime {
     match tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        .start_paused(paused)
         .build()
     {
         Ok(rt) => rt,
@@ -233,14 +237,14 @@ fn tokio_retry<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
     g.bench_function("tokio-retry", |b| {
         if SUCCEED {
             b.to_async(rt).iter(|| {
-                tokio_retry::Retry::spawn(
+                tokio_retry::Retry::start(
                     ExponentialBackoff::from_millis(100).take(ATTEMPTS as usize - 1),
                     || operation_async(SUCCEED, black_box(1)),
                 )
             })
         } else {
             b.to_async(rt).iter(|| {
-                tokio_retry::Retry::spawn(
+                tokio_retry::Retry::start(
                     FixedInterval::new(Duration::ZERO).take(ATTEMPTS as usize - 1),
                     || operation_async(SUCCEED, black_box(1)),
                 )
@@ -284,8 +288,8 @@ fn run_sync(c: &mut Criterion, name: &str, contenders: &[SyncContender]) {
     group.finish();
 }
 
-fn run_async(c: &mut Criterion, name: &str, contenders: &[AsyncContender]) {
-    let rt = runtime();
+fn run_async(c: &mut Criterion, name: &str, paused: bool, contenders: &[AsyncContender]) {
+    let rt = runtime(paused);
     let mut group = c.benchmark_group(name);
     for contender in contenders {
         contender(&mut group, &rt);
@@ -295,23 +299,26 @@ fn run_async(c: &mut Criterion, name: &str, contenders: &[AsyncContender]) {
 
 fn happy(c: &mut Criterion) {
     run_sync(c, "happy/sync", &sync_contenders::<true>());
-    run_async(c, "happy/async", &async_contenders::<true>());
+    run_async(c, "happy/async", false, &async_contenders::<true>());
 }
 
 fn failure(c: &mut Criterion) {
     run_sync(c, "failure/sync", &sync_contenders::<false>());
-    run_async(c, "failure/async", &async_contenders::<false>());
+    run_async(c, "failure/async", true, &async_contenders::<false>());
 }
 
 /// Sizes of the futures each contender's caller holds, printed with the results (and pinned by
 /// `tests/future_size.rs`).
 fn future_sizes(_: &mut Criterion) {
+    // Sleep futures need a runtime's timer to be created.
+    let rt = runtime(false);
+    let _guard = rt.enter();
     let policy = Retrying::new();
     let body = operation_async(true, 1);
     let ours = policy.call_async(|| operation_async(true, 1));
     let backon = (|| operation_async(true, 1)).retry(ExponentialBuilder::default().with_jitter());
     let tokio_retry =
-        tokio_retry::Retry::spawn(ExponentialBackoff::from_millis(100).take(2), || {
+        tokio_retry::Retry::start(ExponentialBackoff::from_millis(100).take(2), || {
             operation_async(true, 1)
         });
     println!(

@@ -1,0 +1,231 @@
+//! Zero allocations on the paths retry-core's own `zero_alloc` tests leave out: async calls
+//! through the default tokio sleeper (paused time), the async `Engine` driven by hand, per-attempt
+//! timeouts, `call_async_detailed`, and calls sharing a retry budget (`static` and `Arc`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use retry_core::budget::{RetryQuota, TokenBucket};
+use retry_core::stop::attempts;
+use retry_core::wait::{exponential, fixed, none, random_exponential};
+use retry_core::{Retrying, Step, StopReason};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the only addition is a
+// thread-local counter (`unsafe` is needed to implement `GlobalAlloc` at all; tests only).
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn count() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// Allocations made on this thread while `f` runs.
+fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
+    let before = count();
+    let result = f();
+    (count() - before, result)
+}
+
+/// A current-thread runtime with paused time: sleeps finish at once, on this thread, so the
+/// thread-local counter sees everything the call does.
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap()
+}
+
+#[derive(Debug, PartialEq)]
+struct Busy(u32);
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "busy {}", self.0)
+    }
+}
+
+impl From<retry_core::AttemptTimedOut> for Busy {
+    fn from(_: retry_core::AttemptTimedOut) -> Self {
+        Busy(0)
+    }
+}
+
+#[test]
+fn the_counter_counts() {
+    let (n, boxed) = allocations(|| Box::new(std::hint::black_box(1u64)));
+    assert_eq!((n, *boxed), (1, 1));
+}
+
+#[test]
+fn async_calls_through_the_tokio_sleeper_allocate_nothing() {
+    let rt = paused_runtime();
+    rt.block_on(async {
+        let policy = Retrying::new()
+            .stop(attempts(4))
+            .wait(random_exponential(0.1, 0, 2));
+        // Warm up the thread RNG, tracing's callsites and the timer wheel.
+        let _ = policy.call_async(|| async { Err::<(), _>(Busy(1)) }).await;
+
+        let before = count();
+        let result = policy.call_async(|| async { Ok::<_, Busy>(5) }).await;
+        assert_eq!((count() - before, result), (0, Ok(5)));
+
+        let mut calls = 0;
+        let started = tokio::time::Instant::now();
+        let before = count();
+        let result = policy
+            .call_async(|| {
+                calls += 1;
+                let n = calls;
+                async move { if n < 4 { Err(Busy(n)) } else { Ok(n) } }
+            })
+            .await;
+        assert_eq!((count() - before, result), (0, Ok(4)));
+        assert!(started.elapsed() > Duration::ZERO);
+
+        let before = count();
+        let err = policy
+            .call_async_detailed(|| async { Err::<(), _>(Busy(9)) })
+            .await
+            .unwrap_err();
+        assert_eq!(count() - before, 0);
+        assert_eq!((err.attempts(), err.reason()), (4, StopReason::Attempts));
+    });
+}
+
+#[test]
+fn the_async_engine_driven_by_hand_allocates_nothing() {
+    let rt = paused_runtime();
+    rt.block_on(async {
+        let policy = Retrying::new()
+            .stop(attempts(5))
+            .wait(exponential(0.5, 0, 5));
+        let _ = policy.call_async(|| async { Err::<(), _>(Busy(1)) }).await;
+        let before = count();
+        let mut engine = policy.start();
+        let mut tries = 0;
+        let result = loop {
+            engine.before_attempt();
+            tries += 1;
+            let n = tries;
+            let outcome = engine
+                .run_attempt(async move { if n < 5 { Err(Busy(n)) } else { Ok(n) } })
+                .await;
+            match engine.on_outcome(outcome) {
+                Step::Retry(delay) => engine.sleep(delay).await,
+                Step::Done(outcome) => break outcome,
+            }
+        };
+        assert_eq!((count() - before, result), (0, Ok(5)));
+        // 0.5 + 1 + 2 + 4 seconds of (paused) sleep.
+        assert_eq!(engine.stats().idle_for(), Duration::from_millis(7500));
+    });
+}
+
+#[test]
+fn per_attempt_timeouts_allocate_nothing() {
+    let rt = paused_runtime();
+    rt.block_on(async {
+        let policy = Retrying::new()
+            .stop(attempts(3))
+            .wait(fixed(1))
+            .timeout(Duration::from_secs(2));
+        let _ = policy.call_async(|| async { Err::<(), _>(Busy(1)) }).await;
+
+        let before = count();
+        let result = policy.call_async(|| async { Ok::<_, Busy>(1) }).await;
+        assert_eq!((count() - before, result), (0, Ok(1)));
+
+        // Two attempts time out, the third answers in time.
+        let mut calls = 0;
+        let before = count();
+        let result = policy
+            .call_async(|| {
+                calls += 1;
+                let n = calls;
+                async move {
+                    let takes = if n < 3 { 60 } else { 1 };
+                    tokio::time::sleep(Duration::from_secs(takes)).await;
+                    Ok::<_, Busy>(n)
+                }
+            })
+            .await;
+        assert_eq!((count() - before, result), (0, Ok(3)));
+    });
+}
+
+static BUCKET: TokenBucket = match TokenBucket::new(100, 0.5) {
+    Ok(bucket) => bucket,
+    Err(e) => panic!("{}", e.message()),
+};
+
+#[test]
+fn calls_sharing_a_budget_allocate_nothing() {
+    let with_static = Retrying::new()
+        .stop(attempts(3))
+        .wait(none())
+        .budget(&BUCKET);
+    let quota = Arc::new(RetryQuota::new());
+    let with_arc = Retrying::new()
+        .stop(attempts(3))
+        .wait(none())
+        .budget(quota.clone());
+    let _ = with_static.call(|| Err::<(), _>(Busy(0)));
+    let _ = with_arc.call(|| Err::<(), _>(Busy(0)));
+
+    let (n, result) = allocations(|| with_static.call(|| Ok::<_, Busy>(1)));
+    assert_eq!((n, result), (0, Ok(1)));
+    let (n, result) = allocations(|| with_arc.call(|| Ok::<_, Busy>(2)));
+    assert_eq!((n, result), (0, Ok(2)));
+
+    let mut calls = 0;
+    let (n, result) = allocations(|| {
+        with_arc.call(|| {
+            calls += 1;
+            if calls < 3 {
+                Err(Busy(calls))
+            } else {
+                Ok(calls)
+            }
+        })
+    });
+    assert_eq!((n, result), (0, Ok(3)));
+    // The warm-up's 2 retries (10) and this call's 2 (10), with this call's last 5 paid back;
+    // the first-try success refunded 1.
+    assert_eq!(quota.available(), 500 - 10 + 1 - 10 + 5);
+
+    // The async path with a budget, through the tokio sleeper.
+    let rt = paused_runtime();
+    rt.block_on(async {
+        let before = count();
+        let err = with_static
+            .call_async_detailed(|| async { Err::<(), _>(Busy(7)) })
+            .await
+            .unwrap_err();
+        assert_eq!(count() - before, 0);
+        assert_eq!(err.attempts(), 3);
+    });
+}
