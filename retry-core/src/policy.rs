@@ -840,7 +840,10 @@ mod tests {
         let by_ref = &full;
         let mut engine: crate::Engine<'_, _, (), std::io::Error> = crate::Engine::new(&by_ref);
         engine.before_attempt();
-        assert!(matches!(engine.on_outcome(Ok(())), crate::Step::Done(Ok(()))));
+        assert!(matches!(
+            engine.on_outcome(Ok(())),
+            crate::Step::Done(Ok(()))
+        ));
         assert_eq!(engine.stats().name(), "full");
     }
 }
