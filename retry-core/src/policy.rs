@@ -53,6 +53,7 @@ pub trait Policy<T, E> {
     /// A fixed seed for the jitter generator, for reproducible runs.
     fn seed(&self) -> Option<u64>;
     /// The per-attempt timeout of async attempts, with the conversion of a timeout into `E`.
+    #[allow(clippy::type_complexity)]
     fn attempt_timeout(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
 }
 
@@ -103,6 +104,7 @@ impl Timeout {
 )]
 pub trait AttemptTimeout<E> {
     /// The limit and the conversion of a timeout into `E`.
+    #[allow(clippy::type_complexity)]
     fn limit_for(&self) -> Option<(Duration, fn(AttemptTimedOut) -> E)>;
 }
 
@@ -834,6 +836,8 @@ mod tests {
             .name("full");
         shareable(&full);
         let by_ref: &dyn Fn() -> Result<(), std::io::Error> = &|| Ok(());
-        assert!((&full).call(by_ref).is_ok());
+        #[allow(clippy::needless_borrow)] // the point: `&Retrying` is a policy too
+        let borrowed = (&full).call(by_ref);
+        assert!(borrowed.is_ok());
     }
 }
