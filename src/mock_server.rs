@@ -339,9 +339,9 @@ pub struct RequestRecord {
     pub index: u64,
     /// Time since the server started.
     pub at: Duration,
-    /// The request's model, if it parsed.
+    /// The request's model, if the body parsed.
     pub model: Option<String>,
-    /// The last message's text, if the request parsed.
+    /// The last message's text, if the body parsed.
     pub prompt: Option<String>,
     /// What the server did.
     pub outcome: Outcome,
@@ -545,9 +545,20 @@ fn error_body(status: StatusCode, message: &str, kind: &str, code: Option<&str>)
     (status, Json(body)).into_response()
 }
 
-fn validate(body: &[u8]) -> Result<ChatRequest, String> {
-    let request: ChatRequest = serde_json::from_slice(body)
-        .map_err(|e| format!("We could not parse the JSON body of your request: {e}"))?;
+/// The request, if it parses, and whether it is valid.
+fn validate(body: &[u8]) -> (Option<ChatRequest>, Result<(), String>) {
+    let request: ChatRequest = match serde_json::from_slice(body) {
+        Ok(request) => request,
+        Err(e) => {
+            let message = format!("We could not parse the JSON body of your request: {e}");
+            return (None, Err(message));
+        }
+    };
+    let verdict = check(&request);
+    (Some(request), verdict)
+}
+
+fn check(request: &ChatRequest) -> Result<(), String> {
     if request.model.trim().is_empty() {
         return Err("You must provide a model parameter.".to_string());
     }
@@ -566,7 +577,7 @@ fn validate(body: &[u8]) -> Result<ChatRequest, String> {
             "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got {max} instead."
         ));
     }
-    Ok(request)
+    Ok(())
 }
 
 fn completion(request: &ChatRequest, index: u64) -> Response {
@@ -649,7 +660,7 @@ async fn chat_completions(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let parsed = validate(&body);
+    let (parsed, verdict) = validate(&body);
     let authorized = |expected: &Option<String>| match expected {
         None => true,
         Some(key) => {
@@ -672,7 +683,7 @@ async fn chat_completions(
                 Some("invalid_api_key"),
             ))
         } else {
-            match &parsed {
+            match &verdict {
                 Err(message) => Err(error_body(
                     StatusCode::BAD_REQUEST,
                     message,
@@ -717,7 +728,7 @@ async fn chat_completions(
             Outcome::Slow => inner.counts.slow += 1,
             Outcome::Dropped => inner.counts.dropped += 1,
         }
-        let request = parsed.as_ref().ok();
+        let request = parsed.as_ref();
         inner.log.push(RequestRecord {
             index,
             at: shared.started.elapsed(),
@@ -740,8 +751,8 @@ async fn chat_completions(
         Ok(Reply::Slow(delay)) => {
             tokio::time::sleep(delay).await;
             match &parsed {
-                Ok(request) => completion(request, index),
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Some(request) => completion(request, index),
+                None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
         Ok(Reply::Ok) => {
@@ -749,8 +760,8 @@ async fn chat_completions(
                 tokio::time::sleep(latency).await;
             }
             match &parsed {
-                Ok(request) => completion(request, index),
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Some(request) => completion(request, index),
+                None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
     }
