@@ -51,6 +51,11 @@
 //!   and otherwise as `backoff` says, from `initial_delay` up to `max_delay`;
 //! - cancel attempts that run longer than `timeout` (async calls).
 //!
+//! The error type `E` must implement [`Transient`](crate::Transient),
+//! [`RetryAfter`](crate::RetryAfter) and `From<`[`AttemptTimedOut`](crate::AttemptTimedOut)`>`
+//! (the timeout's conversion is part of the policy's type even when `timeout` is not set), as
+//! `http::HttpError` (feature `reqwest`) does.
+//!
 //! Building one is a few copies: no allocation, no lock, so a policy can be built per call.
 //! Every builder method of [`Retrying`] still applies (`.retry(..)`, `.before_sleep(..)`,
 //! `.sleeper(..)`, `.budget(..)`); for error types without server hints, replace the wait with
