@@ -390,3 +390,40 @@ async fn maintenance_answers_503_with_a_hint_and_health_says_so() {
     assert_eq!(health.headers()["retry-after"], "90");
     assert_eq!(server.counts().health_checks, 1);
 }
+
+#[tokio::test]
+async fn random_adversarial_hints_never_exceed_the_cap() {
+    let (server, client) = setup(MockConfig {
+        seed: 9,
+        faults: Faults {
+            adversarial_retry_after: 1.0,
+            ..Faults::NONE
+        },
+        ..MockConfig::default()
+    })
+    .await;
+    let clock = TestClock::new();
+    let policy = Retrying::new()
+        .stop(attempts(4))
+        .wait(retry_after(fixed(0.25)).cap(10))
+        .retry(transient())
+        .sleeper(clock.clone());
+    for n in 0..8 {
+        let request = ChatRequest::new("gpt-4.1", format!("chaos {n}"));
+        let err = policy
+            .call_async(|| client.complete(&request))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    }
+    let counts = server.counts();
+    assert_eq!((counts.requests, counts.status(429)), (32, 32));
+    let allowed = secs(&[0.0, 0.25, 10.0]);
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 24);
+    assert!(sleeps.iter().all(|d| allowed.contains(d)), "{sleeps:?}");
+    // The draws cover every kind of value: zero, ignored, capped.
+    for kind in &allowed {
+        assert!(sleeps.contains(kind), "no {kind:?} in {sleeps:?}");
+    }
+}
