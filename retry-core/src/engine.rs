@@ -60,10 +60,13 @@ pub type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
 /// let outcome: Result<(), &str> = loop {
 ///     engine.before_attempt();
 ///     let outcome = Err("always failing");
-///     match engine.on_outcome(outcome) {
-///         Step::Retry(delay) => engine.sleep(delay).await,
+///     // Sleep after the match, so no `Step` (which may hold an outcome) lives across the
+///     // `.await`: the loop's future is then `Send` even when the outcome types are not.
+///     let delay = match engine.on_outcome(outcome) {
+///         Step::Retry(delay) => delay,
 ///         Step::Done(outcome) => break outcome,
-///     }
+///     };
+///     engine.sleep(delay).await;
 /// };
 /// assert_eq!(outcome, Err("always failing"));
 /// assert_eq!(engine.stats().attempt(), 5);

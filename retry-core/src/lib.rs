@@ -57,16 +57,26 @@
 //! - `tokio` (default): async sleeps and per-attempt timeouts through `tokio::time`, so tests under
 //!   `#[tokio::test(start_paused = true)]` measure waits exactly.
 //! - `tracing` (default): events for attempts, sleeps and exhaustion, and the [`log`] hooks.
+//! - `http`: `Retry-After` parsing, [`Transient`] for `http::StatusCode`, and `http::StatusError`
+//!   (the `http` module).
+//! - `reqwest`: [`Transient`] for `reqwest::Error` and `http::HttpError`, one error type for
+//!   reqwest calls that knows which failures to retry and how long the server asked to wait.
+//! - `serde`: retry policies from configuration files (the `config` module), with human
+//!   durations (`"500ms"`) and errors that name the field.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod budget;
 pub mod condition;
+#[cfg(feature = "serde")]
+pub mod config;
 mod duration;
 pub mod engine;
 mod error;
 pub mod hooks;
+#[cfg(feature = "http")]
+pub mod http;
 #[cfg(feature = "tracing")]
 pub mod log;
 pub mod policy;

@@ -613,10 +613,13 @@ impl<S, W, R, B, A, BS, Z, X> Retrying<S, W, R, Hooks<B, A, BS>, Z, X> {
         loop {
             engine.before_attempt();
             let outcome = engine.run_attempt(op()).await;
-            match engine.on_outcome(outcome) {
-                Step::Retry(delay) => engine.sleep(delay).await,
+            // Leave the match before sleeping: a `Step` kept alive across the `.await` would
+            // make the future `Send` only when `T` and `E` are.
+            let delay = match engine.on_outcome(outcome) {
+                Step::Retry(delay) => delay,
                 Step::Done(outcome) => return outcome,
-            }
+            };
+            engine.sleep(delay).await;
         }
     }
 
@@ -644,10 +647,11 @@ impl<S, W, R, B, A, BS, Z, X> Retrying<S, W, R, Hooks<B, A, BS>, Z, X> {
         loop {
             engine.before_attempt();
             let outcome = engine.run_attempt(op()).await;
-            match engine.on_outcome(outcome) {
-                Step::Retry(delay) => engine.sleep(delay).await,
+            let delay = match engine.on_outcome(outcome) {
+                Step::Retry(delay) => delay,
                 Step::Done(outcome) => return outcome.map_err(|e| engine.retry_error(e)),
-            }
+            };
+            engine.sleep(delay).await;
         }
     }
 }

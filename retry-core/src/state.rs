@@ -101,6 +101,70 @@ impl RetryStats {
         }
     }
 
+    /// These numbers at attempt `attempt`: with [`with_elapsed`](Self::with_elapsed),
+    /// [`with_idle_for`](Self::with_idle_for) and [`with_next_sleep`](Self::with_next_sleep), the
+    /// way to ask a stop strategy (yours or the library's) what it decides at a given point of a
+    /// call, the way [`RetryState::at_attempt`] does for wait strategies.
+    ///
+    /// ```
+    /// use retry_core::stop::{before_delay, Stop};
+    /// use retry_core::{RetryStats, StopReason};
+    /// use std::time::Duration;
+    ///
+    /// let stats = RetryStats::new("x")
+    ///     .with_attempt(3)
+    ///     .with_elapsed(Duration::from_secs(8))
+    ///     .with_next_sleep(Some(Duration::from_secs(2)));
+    /// assert_eq!(before_delay(10).stop_reason(&stats), Some(StopReason::Deadline));
+    /// ```
+    #[inline]
+    pub const fn with_attempt(mut self, attempt: u32) -> Self {
+        self.attempt = attempt;
+        self
+    }
+
+    /// These numbers with [`elapsed`](Self::elapsed) set to `elapsed`.
+    ///
+    /// ```
+    /// # use retry_core::RetryStats;
+    /// # use std::time::Duration;
+    /// let stats = RetryStats::new("x").with_elapsed(Duration::from_secs(1));
+    /// assert_eq!(stats.elapsed(), Duration::from_secs(1));
+    /// ```
+    #[inline]
+    pub const fn with_elapsed(mut self, elapsed: Duration) -> Self {
+        self.elapsed = elapsed;
+        self
+    }
+
+    /// These numbers with [`idle_for`](Self::idle_for) set to `idle_for`.
+    ///
+    /// ```
+    /// # use retry_core::RetryStats;
+    /// # use std::time::Duration;
+    /// let stats = RetryStats::new("x").with_idle_for(Duration::from_secs(4));
+    /// assert_eq!(stats.idle_for(), Duration::from_secs(4));
+    /// ```
+    #[inline]
+    pub const fn with_idle_for(mut self, idle_for: Duration) -> Self {
+        self.idle_for = idle_for;
+        self
+    }
+
+    /// These numbers with [`next_sleep`](Self::next_sleep) set to `next_sleep`.
+    ///
+    /// ```
+    /// # use retry_core::RetryStats;
+    /// # use std::time::Duration;
+    /// let stats = RetryStats::new("x").with_next_sleep(Some(Duration::from_millis(250)));
+    /// assert_eq!(stats.next_sleep(), Some(Duration::from_millis(250)));
+    /// ```
+    #[inline]
+    pub const fn with_next_sleep(mut self, next_sleep: Option<Duration>) -> Self {
+        self.next_sleep = next_sleep;
+        self
+    }
+
     /// The 1-based number of the attempt that ran last or is about to run (0 before the first).
     ///
     /// ```

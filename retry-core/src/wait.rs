@@ -237,14 +237,19 @@ impl TryRng for JitterRng {
 pub(crate) fn exponential_value(multiplier: Duration, base: f64, attempt: u32) -> Duration {
     let exponent = attempt.saturating_sub(1);
     if base == 2.0 {
-        if multiplier.is_zero() {
+        // Shift the nanoseconds: exact for every exponent whose result fits (a multiplier of
+        // 1 ns reaches 2^32 ns = 4.29 s only at attempt 33), saturating beyond.
+        let nanos = multiplier.as_nanos();
+        if nanos == 0 {
             return Duration::ZERO;
         }
-        return match 1u32.checked_shl(exponent) {
-            Some(factor) if exponent < 32 => {
-                multiplier.checked_mul(factor).unwrap_or(Duration::MAX)
-            }
-            _ => Duration::MAX,
+        if exponent >= u128::BITS || nanos.leading_zeros() < exponent {
+            return Duration::MAX;
+        }
+        let scaled = nanos << exponent;
+        return match u64::try_from(scaled / 1_000_000_000) {
+            Ok(secs) => Duration::new(secs, (scaled % 1_000_000_000) as u32),
+            Err(_) => Duration::MAX,
         };
     }
     let factor = base.powf(f64::from(exponent));
