@@ -205,9 +205,10 @@ fn engine_by_hand_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
             let mut engine = policy.start();
             loop {
                 engine.before_attempt();
-                let outcome = engine
-                    .run_attempt(operation_async(SUCCEED, black_box(1)))
+                let raw = engine
+                    .guard_attempt(operation_async(SUCCEED, black_box(1)))
                     .await;
+                let outcome = engine.finish_attempt(raw);
                 match engine.on_outcome(outcome) {
                     Step::Retry(delay) => engine.sleep(delay).await,
                     Step::Done(outcome) => break outcome,

@@ -40,7 +40,8 @@ async fn ask(
     let mut engine = policy.start();
     loop {
         engine.before_attempt();
-        let outcome = engine.run_attempt(client.complete(request)).await;
+        let raw = engine.guard_attempt(client.complete(request)).await;
+        let outcome = engine.finish_attempt(raw);
         let line = match &outcome {
             Ok(_) => "ok".to_string(),
             Err(e) => e.to_string(),

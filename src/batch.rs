@@ -395,7 +395,8 @@ where
     let started = Instant::now();
     let outcome = loop {
         engine.before_attempt();
-        let outcome = engine.run_attempt(client.complete(&request)).await;
+        let raw = engine.guard_attempt(client.complete(&request)).await;
+        let outcome = engine.finish_attempt(raw);
         report.attempts.push(Attempt::of(&outcome));
         match engine.on_outcome(outcome) {
             Step::Retry(delay) => engine.sleep(delay).await,

@@ -131,9 +131,10 @@ fn the_async_engine_driven_by_hand_allocates_nothing() {
             engine.before_attempt();
             tries += 1;
             let n = tries;
-            let outcome = engine
-                .run_attempt(async move { if n < 5 { Err(Busy(n)) } else { Ok(n) } })
+            let raw = engine
+                .guard_attempt(async move { if n < 5 { Err(Busy(n)) } else { Ok(n) } })
                 .await;
+            let outcome = engine.finish_attempt(raw);
             match engine.on_outcome(outcome) {
                 Step::Retry(delay) => engine.sleep(delay).await,
                 Step::Done(outcome) => break outcome,

@@ -16,14 +16,15 @@
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::budget::{FailureKind, RetryBudget, RetryPermit};
+use crate::duration::nanos_u64;
 use crate::error::RetryError;
 use crate::policy::Policy;
 use crate::sleep::{AsyncSleeper, Clock, Sleeper};
 use crate::state::{RetryState, RetryStats, StopReason};
-use crate::transient::AttemptTimedOut;
+use crate::timeout::AttemptTimeout;
 use crate::wait::JitterRng;
 
 /// What the caller does next.
@@ -74,17 +75,54 @@ pub type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
 /// # }
 /// ```
 pub struct Engine<'p, P: Policy<T, E>, T, E> {
+    // Hot: touched by every call. A first-try success writes these and nothing else.
     policy: &'p P,
-    stats: RetryStats,
-    wait_state: P::WaitState,
-    rng: JitterRng,
-    budget: Option<&'p dyn RetryBudget>,
-    permit: Option<RetryPermit>,
     describe: Option<DescribeError<E>>,
-    measure_from_start: bool,
+    attempt: u32,
+    timing: bool,
     timed_out: bool,
+    // Cold: created when the clock starts, a budget is given, or the first attempt fails.
+    cold: Option<Cold<'p, P::WaitState>>,
     // The engine never holds an outcome across a sleep: its auto traits do not depend on T or E.
     _outcome: PhantomData<fn() -> T>,
+}
+
+/// The part of a call's state that only a failure (or a policy that measures time) needs. Kept
+/// small, in nanoseconds (statistics saturate at 584 years), because it lives inside every
+/// retrying future.
+struct Cold<'p, W> {
+    start: Option<Instant>,
+    elapsed_ns: u64,
+    idle_ns: u64,
+    next_sleep_ns: u64,
+    budget: Option<&'p dyn RetryBudget>,
+    permit: Option<RetryPermit>,
+    rng: JitterRng,
+    stop_reason: Option<StopReason>,
+    has_next_sleep: bool,
+    wait_state: W,
+}
+
+impl<'p, W: Default> Cold<'p, W> {
+    fn new(seed: Option<u64>, budget: Option<&'p dyn RetryBudget>) -> Self {
+        Cold {
+            start: None,
+            elapsed_ns: 0,
+            idle_ns: 0,
+            next_sleep_ns: 0,
+            budget,
+            permit: None,
+            rng: JitterRng::with_seed(seed),
+            stop_reason: None,
+            has_next_sleep: false,
+            wait_state: W::default(),
+        }
+    }
+
+    fn set_next_sleep(&mut self, sleep: Option<Duration>) {
+        self.has_next_sleep = sleep.is_some();
+        self.next_sleep_ns = sleep.map_or(0, nanos_u64);
+    }
 }
 
 impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
@@ -100,14 +138,11 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     pub fn new(policy: &'p P) -> Self {
         Engine {
             policy,
-            stats: RetryStats::new(policy.name()),
-            wait_state: P::WaitState::default(),
-            rng: JitterRng::with_seed(policy.seed()),
-            budget: policy.budget(),
-            permit: None,
             describe: None,
-            measure_from_start: policy.needs_clock(),
+            attempt: 0,
+            timing: policy.needs_clock(),
             timed_out: false,
+            cold: None,
             _outcome: PhantomData,
         }
     }
@@ -142,8 +177,10 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         self.describe_errors_with(Some(<E as fmt::Display>::fmt))
     }
 
-    /// Reads the clock when the first attempt starts even if the policy does not need it, so
-    /// [`RetryStats::elapsed`] covers the first attempt too (for [`RetryError`]s and reports).
+    /// Reads the clock for this call even if the policy does not need it, so
+    /// [`RetryStats::elapsed`] is measured from the first attempt's start (for [`RetryError`]s and
+    /// reports). Without it, a policy that never looks at time never reads the clock, and its
+    /// calls report zero elapsed time.
     ///
     /// ```
     /// # use retry_core::{Engine, Retrying};
@@ -154,7 +191,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn measure_from_start(mut self) -> Self {
-        self.measure_from_start = true;
+        self.timing = true;
         self
     }
 
@@ -173,7 +210,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn with_budget(mut self, budget: &'p dyn RetryBudget) -> Self {
-        self.budget = Some(budget);
+        self.cold().budget = Some(budget);
         self
     }
 
@@ -186,8 +223,19 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// assert_eq!(engine.stats().name(), "job");
     /// ```
     #[inline]
-    pub const fn stats(&self) -> &RetryStats {
-        &self.stats
+    pub fn stats(&self) -> RetryStats {
+        let mut stats = RetryStats::new(self.policy.name());
+        stats.attempt = self.attempt;
+        if let Some(cold) = &self.cold {
+            stats.start = cold.start;
+            stats.elapsed = Duration::from_nanos(cold.elapsed_ns);
+            stats.idle_for = Duration::from_nanos(cold.idle_ns);
+            stats.next_sleep = cold
+                .has_next_sleep
+                .then(|| Duration::from_nanos(cold.next_sleep_ns));
+            stats.stop_reason = cold.stop_reason;
+        }
+        stats
     }
 
     /// The policy being driven.
@@ -203,6 +251,25 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         self.policy
     }
 
+    #[inline]
+    fn active_budget(&self) -> Option<&'p dyn RetryBudget> {
+        match self.cold.as_ref().and_then(|cold| cold.budget) {
+            Some(budget) => Some(budget),
+            None => self.policy.budget(),
+        }
+    }
+
+    #[inline]
+    fn cold(&mut self) -> &mut Cold<'p, P::WaitState> {
+        let seed = self.policy.seed();
+        self.cold.get_or_insert_with(|| Cold::new(seed, None))
+    }
+
+    #[inline]
+    fn now(&self) -> Instant {
+        self.policy.sleeper().now()
+    }
+
     /// Marks the start of the next attempt: counts it and runs the `before` hook.
     ///
     /// ```
@@ -214,21 +281,28 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn before_attempt(&mut self) {
-        self.stats.attempt = self.stats.attempt.saturating_add(1);
+        self.attempt = self.attempt.saturating_add(1);
         self.timed_out = false;
-        if self.stats.attempt == 1 && self.measure_from_start {
-            self.stats.start = Some(self.policy.sleeper().now());
+        if self.attempt == 1 && self.timing {
+            self.start_clock();
         }
         #[cfg(feature = "tracing")]
         tracing::debug!(
             target: "retry_core",
-            name = self.stats.name,
-            attempt = self.stats.attempt,
+            name = self.policy.name(),
+            attempt = self.attempt,
             "starting attempt"
         );
         if self.policy.has_before_hook() {
-            self.policy.before(&RetryState::new(self.stats, None));
+            self.policy.before(&RetryState::new(self.stats(), None));
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn start_clock(&mut self) {
+        let now = self.now();
+        self.cold().start = Some(now);
     }
 
     /// Takes the outcome of the attempt that just ran and says what to do next: the whole of
@@ -254,8 +328,8 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         }
         match &outcome {
             Ok(_) => {
-                if self.budget.is_some() || self.stats.start.is_some() {
-                    self.on_success_after_setup();
+                if self.cold.is_some() || self.policy.budget().is_some() {
+                    self.on_accepted();
                 }
             }
             Err(_) => self.on_not_retryable(&outcome),
@@ -263,23 +337,36 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         Step::Done(outcome)
     }
 
+    /// Updates the elapsed time, if the call measures time.
+    fn mark_outcome_time(&mut self) {
+        if !self.timing {
+            return;
+        }
+        let now = self.now();
+        let cold = self.cold();
+        let start = *cold.start.get_or_insert(now);
+        cold.elapsed_ns = nanos_u64(now.saturating_duration_since(start));
+    }
+
     #[cold]
     #[inline(never)]
-    fn on_success_after_setup(&mut self) {
-        if let Some(budget) = self.budget {
-            budget.on_success(self.permit.take());
+    fn on_accepted(&mut self) {
+        self.mark_outcome_time();
+        let permit = self.cold.as_mut().and_then(|cold| {
+            cold.set_next_sleep(None);
+            cold.permit.take()
+        });
+        if let Some(budget) = self.active_budget() {
+            budget.on_success(permit);
         }
-        if let Some(start) = self.stats.start {
-            self.stats.elapsed = self.policy.sleeper().now().saturating_duration_since(start);
-        }
-        self.stats.next_sleep = None;
         #[cfg(feature = "tracing")]
-        if self.stats.attempt > 1 {
+        if self.attempt > 1 {
+            let stats = self.stats();
             tracing::info!(
                 target: "retry_core",
-                name = self.stats.name,
-                attempts = self.stats.attempt,
-                elapsed_ms = millis(self.stats.elapsed),
+                name = stats.name,
+                attempts = stats.attempt,
+                elapsed_ms = stats.start.map(|_| millis(stats.elapsed)),
                 "succeeded after retrying"
             );
         }
@@ -288,16 +375,15 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     #[cold]
     #[inline(never)]
     fn on_not_retryable(&mut self, outcome: &Result<T, E>) {
-        self.stats.stop_reason = Some(StopReason::NotRetryable);
-        self.stats.next_sleep = None;
-        if let Some(start) = self.stats.start {
-            self.stats.elapsed = self.policy.sleeper().now().saturating_duration_since(start);
-        }
+        self.mark_outcome_time();
+        let cold = self.cold();
+        cold.stop_reason = Some(StopReason::NotRetryable);
+        cold.set_next_sleep(None);
         #[cfg(feature = "tracing")]
         tracing::debug!(
             target: "retry_core",
-            name = self.stats.name,
-            attempt = self.stats.attempt,
+            name = self.policy.name(),
+            attempt = self.attempt,
             error = %Described { outcome, describe: self.describe },
             "not retryable, returning the error"
         );
@@ -308,46 +394,47 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     #[cold]
     #[inline(never)]
     fn on_retryable(&mut self, outcome: Result<T, E>) -> Step<T, E> {
-        let now = self.policy.sleeper().now();
-        let start = *self.stats.start.get_or_insert(now);
-        self.stats.elapsed = now.saturating_duration_since(start);
-        self.stats.next_sleep = None;
+        self.mark_outcome_time();
+        self.cold().set_next_sleep(None);
         let kind = if self.timed_out {
             FailureKind::Timeout
         } else {
             FailureKind::Error
         };
-        if let Some(budget) = self.budget {
+        let budget = self.active_budget();
+        if let Some(budget) = budget {
             budget.on_failure(kind);
         }
 
-        let mut state = RetryState::new(self.stats, Some(outcome));
+        let mut state = RetryState::new(self.stats(), Some(outcome));
         self.policy.after(&state);
-        let delay = self
-            .policy
-            .next_wait(&mut self.wait_state, &state, &mut self.rng);
+        let policy = self.policy;
+        let cold = self.cold();
+        let delay = policy.next_wait(&mut cold.wait_state, &state, &mut cold.rng);
+        cold.set_next_sleep(Some(delay));
         state.stats_mut().next_sleep = Some(delay);
 
-        let mut reason = self.policy.stop_reason(state.stats());
+        let mut reason = policy.stop_reason(state.stats());
         if reason.is_none()
-            && let Some(budget) = self.budget
+            && let Some(budget) = budget
         {
             match budget.try_retry(kind) {
-                Some(permit) => self.permit = Some(permit),
+                Some(permit) => cold.permit = Some(permit),
                 None => reason = Some(StopReason::Budget),
             }
         }
 
         if let Some(reason) = reason {
+            cold.stop_reason = Some(reason);
             state.stats_mut().stop_reason = Some(reason);
-            self.stats = *state.stats();
             #[cfg(feature = "tracing")]
             if let Some(outcome) = state.outcome() {
+                let stats = state.stats();
                 tracing::error!(
                     target: "retry_core",
-                    name = self.stats.name,
-                    attempts = self.stats.attempt,
-                    elapsed_ms = millis(self.stats.elapsed),
+                    name = stats.name,
+                    attempts = stats.attempt,
+                    elapsed_ms = stats.start.map(|_| millis(stats.elapsed)),
                     reason = %reason,
                     error = %Described { outcome, describe: self.describe },
                     "giving up"
@@ -360,15 +447,15 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
             };
         }
 
-        state.stats_mut().idle_for = state.stats().idle_for.saturating_add(delay);
-        self.stats = *state.stats();
-        self.policy.before_sleep(&state);
+        cold.idle_ns = cold.idle_ns.saturating_add(nanos_u64(delay));
+        state.stats_mut().idle_for = Duration::from_nanos(cold.idle_ns);
+        policy.before_sleep(&state);
         #[cfg(feature = "tracing")]
         if let Some(outcome) = state.outcome() {
             tracing::warn!(
                 target: "retry_core",
-                name = self.stats.name,
-                attempt = self.stats.attempt,
+                name = policy.name(),
+                attempt = self.attempt,
                 delay_ms = millis(delay),
                 error = %Described { outcome, describe: self.describe },
                 "attempt failed, retrying"
@@ -412,44 +499,58 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         AsyncSleeper::sleep(self.policy.sleeper(), delay)
     }
 
-    /// Runs one async attempt under the policy's per-attempt timeout, if it has one. An attempt
-    /// cancelled by the timeout becomes `Err(E::from(AttemptTimedOut))` and counts as a timeout
-    /// for budgets.
+    /// Wraps one async attempt in the policy's per-attempt timeout. Await the result and turn it
+    /// into the attempt's outcome with [`finish_attempt`](Self::finish_attempt). Without a timeout
+    /// the attempt's future runs as it is: nothing is added to it.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
     /// # async fn main() {
-    /// use retry_core::Retrying;
+    /// use retry_core::{Retrying, Step};
+    /// use retry_core::stop::attempts;
     /// use std::time::Duration;
     ///
-    /// let policy = Retrying::new().timeout(Duration::from_secs(1));
+    /// let policy = Retrying::new().stop(attempts(1)).timeout(Duration::from_secs(1));
     /// let mut engine = policy.start();
     /// engine.before_attempt();
-    /// let outcome: Result<(), std::io::Error> = engine
-    ///     .run_attempt(async { tokio::time::sleep(Duration::from_secs(5)).await; Ok(()) })
+    /// let raw = engine
+    ///     .guard_attempt(async { tokio::time::sleep(Duration::from_secs(5)).await; Ok(()) })
     ///     .await;
-    /// assert_eq!(outcome.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+    /// let outcome: Result<(), std::io::Error> = engine.finish_attempt(raw);
+    /// assert_eq!(outcome.as_ref().unwrap_err().kind(), std::io::ErrorKind::TimedOut);
+    /// assert!(matches!(engine.on_outcome(outcome), Step::Done(Err(_))));
     /// # }
     /// ```
-    pub async fn run_attempt<F>(&mut self, attempt: F) -> Result<T, E>
+    #[inline]
+    pub fn guard_attempt<F>(&self, attempt: F) -> <P::Timeout as AttemptTimeout<E>>::Guarded<F>
     where
         F: Future<Output = Result<T, E>>,
     {
-        // One async fn, no nested one: a nested `async fn` taking `attempt` by value would store
-        // the attempt's future twice (in each generator's arguments), adding its size again to
-        // every caller's future.
-        match self.policy.attempt_timeout() {
-            None => attempt.await,
-            #[cfg(feature = "tokio")]
-            Some((limit, convert)) => match tokio::time::timeout(limit, attempt).await {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    self.timed_out = true;
-                    Err(convert(AttemptTimedOut::new(limit)))
-                }
-            },
-            #[cfg(not(feature = "tokio"))]
-            Some(_) => attempt.await,
+        self.policy.attempt_timeout().guard(attempt)
+    }
+
+    /// The outcome of an attempt run through [`guard_attempt`](Self::guard_attempt): an attempt
+    /// cut short by the timeout becomes `Err(E::from(AttemptTimedOut))` and counts as a timeout
+    /// for budgets.
+    ///
+    /// ```
+    /// use retry_core::Retrying;
+    /// let policy = Retrying::new();
+    /// let mut engine = policy.start::<u8, &str>();
+    /// engine.before_attempt();
+    /// assert_eq!(engine.finish_attempt(Ok(Ok(1))), Ok(1));
+    /// ```
+    #[inline]
+    pub fn finish_attempt(
+        &mut self,
+        outcome: Result<Result<T, E>, <P::Timeout as AttemptTimeout<E>>::Expired>,
+    ) -> Result<T, E> {
+        match outcome {
+            Ok(outcome) => outcome,
+            Err(expired) => {
+                self.timed_out = true;
+                Err(self.policy.attempt_timeout().expired(expired))
+            }
         }
     }
 
@@ -481,7 +582,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn retry_error(&self, error: E) -> RetryError<E> {
-        RetryError::new(error, self.stats)
+        RetryError::new(error, self.stats())
     }
 
     /// `true` when the policy stopped the loop (attempts, deadline, budget, cancellation): the
@@ -495,7 +596,10 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn is_exhausted(&self) -> bool {
-        self.stats.stop_reason.is_some_and(StopReason::is_exhausted)
+        self.cold
+            .as_ref()
+            .and_then(|cold| cold.stop_reason)
+            .is_some_and(StopReason::is_exhausted)
     }
 
     /// The final state, with the last outcome, for `on_exhausted`.
@@ -509,15 +613,14 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn into_state(self, outcome: Result<T, E>) -> RetryState<T, E> {
-        RetryState::new(self.stats, Some(outcome))
+        RetryState::new(self.stats(), Some(outcome))
     }
 }
 
 impl<P: Policy<T, E>, T, E> fmt::Debug for Engine<'_, P, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
-            .field("stats", &self.stats)
-            .field("permit", &self.permit)
+            .field("stats", &self.stats())
             .finish_non_exhaustive()
     }
 }

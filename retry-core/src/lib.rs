@@ -47,7 +47,8 @@
 //! and reason instead.
 //!
 //! Unlike tenacity, the defaults are bounded: [`Retrying::new`] (and a bare `#[retry]`) makes at
-//! most 3 attempts with full-jitter exponential waits from 100 ms, capped at 20 s.
+//! most 3 attempts with full-jitter exponential waits from 100 ms (growing by 1.3 per attempt,
+//! see `docs/contention.md`), capped at 20 s.
 //!
 //! State is per call: concurrent and re-entrant calls of one policy never share counters.
 //!
@@ -85,6 +86,7 @@ pub mod sleep;
 mod state;
 pub mod stop;
 pub mod testing;
+pub mod timeout;
 mod transient;
 pub mod wait;
 

@@ -127,4 +127,9 @@ where
             None => self.fallback.next_wait(state, retry, rng),
         }
     }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        self.fallback.needs_clock()
+    }
 }

@@ -26,7 +26,7 @@ use std::fmt;
 use std::ops::Add;
 use std::time::Duration;
 
-use rand::rngs::SmallRng;
+use rand::rngs::Xoshiro128PlusPlus;
 use rand::{RngExt, SeedableRng, TryRng};
 
 use crate::duration::{IntoDuration, nanos_u64, secs_f64};
@@ -66,6 +66,20 @@ pub trait Wait<T, E> {
         retry: &RetryState<T, E>,
         rng: &mut JitterRng,
     ) -> Duration;
+
+    /// `true` when the strategy reads time ([`RetryState::elapsed`]); the engine then keeps the
+    /// clock running for the call. Defaults to `true`, the safe answer; the library's own
+    /// formulas need no clock.
+    ///
+    /// ```
+    /// use retry_core::wait::{exponential, from_fn, Wait};
+    /// use retry_core::RetryState;
+    /// assert!(!Wait::<(), ()>::needs_clock(&exponential(1, 0, 10)));
+    /// assert!(Wait::<(), ()>::needs_clock(&from_fn(|s: &RetryState<(), ()>| s.elapsed())));
+    /// ```
+    fn needs_clock(&self) -> bool {
+        true
+    }
 }
 
 impl<T, E, F> Wait<T, E> for F
@@ -115,8 +129,15 @@ pub fn delays<W: Wait<(), ()>>(wait: &W, n: u32, seed: u64) -> Vec<Duration> {
 /// ```
 #[derive(Clone)]
 pub struct JitterRng {
-    rng: Option<SmallRng>,
-    seed: Option<u64>,
+    state: RngState,
+}
+
+/// Not yet drawn from (with the seed to use, if any), or running. Xoshiro128++ keeps the
+/// generator at 16 bytes, which matters: it lives inside every retrying future.
+#[derive(Clone)]
+enum RngState {
+    Pending(Option<u64>),
+    Ready(Xoshiro128PlusPlus),
 }
 
 impl JitterRng {
@@ -127,10 +148,7 @@ impl JitterRng {
     /// ```
     #[inline]
     pub const fn new() -> Self {
-        JitterRng {
-            rng: None,
-            seed: None,
-        }
+        JitterRng::with_seed(None)
     }
 
     /// A reproducible generator.
@@ -140,10 +158,7 @@ impl JitterRng {
     /// ```
     #[inline]
     pub const fn seeded(seed: u64) -> Self {
-        JitterRng {
-            rng: None,
-            seed: Some(seed),
-        }
+        JitterRng::with_seed(Some(seed))
     }
 
     /// A generator seeded with `seed` when given, from the thread's generator otherwise.
@@ -153,16 +168,24 @@ impl JitterRng {
     /// ```
     #[inline]
     pub const fn with_seed(seed: Option<u64>) -> Self {
-        JitterRng { rng: None, seed }
+        JitterRng {
+            state: RngState::Pending(seed),
+        }
     }
 
     #[inline]
-    fn get(&mut self) -> &mut SmallRng {
-        let seed = self.seed;
-        self.rng.get_or_insert_with(|| match seed {
-            Some(seed) => SmallRng::seed_from_u64(seed),
-            None => rand::make_rng(),
-        })
+    fn get(&mut self) -> &mut Xoshiro128PlusPlus {
+        if let RngState::Pending(seed) = self.state {
+            self.state = RngState::Ready(match seed {
+                Some(seed) => Xoshiro128PlusPlus::seed_from_u64(seed),
+                None => rand::make_rng(),
+            });
+        }
+        match &mut self.state {
+            RngState::Ready(rng) => rng,
+            // Set just above.
+            RngState::Pending(_) => unreachable!("the generator was started above"),
+        }
     }
 
     /// A uniformly distributed duration in `[low, high]` (both ends included); `low` if
@@ -207,10 +230,10 @@ impl Default for JitterRng {
 
 impl fmt::Debug for JitterRng {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JitterRng")
-            .field("seed", &self.seed)
-            .field("started", &self.rng.is_some())
-            .finish()
+        match self.state {
+            RngState::Pending(seed) => f.debug_struct("JitterRng").field("seed", &seed).finish(),
+            RngState::Ready(_) => f.debug_struct("JitterRng").finish_non_exhaustive(),
+        }
     }
 }
 
@@ -289,6 +312,11 @@ impl<T, E> Wait<T, E> for NoWait {
     fn next_wait(&self, _: &mut (), _: &RetryState<T, E>, _: &mut JitterRng) -> Duration {
         Duration::ZERO
     }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
+    }
 }
 
 /// The same wait every time. See [`fixed`].
@@ -316,6 +344,11 @@ impl<T, E> Wait<T, E> for Fixed {
     #[inline]
     fn next_wait(&self, _: &mut (), _: &RetryState<T, E>, _: &mut JitterRng) -> Duration {
         self.wait
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -348,6 +381,11 @@ impl<T, E> Wait<T, E> for Random {
     #[inline]
     fn next_wait(&self, _: &mut (), _: &RetryState<T, E>, rng: &mut JitterRng) -> Duration {
         rng.below(self.min, self.max)
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -390,6 +428,11 @@ impl<T, E> Wait<T, E> for Incrementing {
             .and_then(|inc| self.start.checked_add(inc))
             .unwrap_or(Duration::MAX);
         grown.min(self.max)
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -462,6 +505,11 @@ impl<T, E> Wait<T, E> for Exponential {
     fn next_wait(&self, _: &mut (), retry: &RetryState<T, E>, _: &mut JitterRng) -> Duration {
         self.at(retry.attempt())
     }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
+    }
 }
 
 /// Exponential backoff with full jitter. See [`random_exponential`].
@@ -493,13 +541,14 @@ pub fn random_exponential(
 }
 
 impl RandomExponential {
-    /// Full jitter from 100 ms, capped at 20 s: the bare `#[retry]` default.
+    /// Full jitter from 100 ms, growing by 1.3 per attempt, capped at 20 s: the bare `#[retry]`
+    /// default (docs/contention.md says why base 1.3).
     pub(crate) const BARE_DEFAULT: Self = RandomExponential {
         exponential: Exponential {
             multiplier: Duration::from_millis(100),
             min: Duration::ZERO,
             max: Duration::from_secs(20),
-            base: 2.0,
+            base: 1.3,
         },
     };
 
@@ -521,6 +570,11 @@ impl<T, E> Wait<T, E> for RandomExponential {
     fn next_wait(&self, _: &mut (), retry: &RetryState<T, E>, rng: &mut JitterRng) -> Duration {
         let high = self.exponential.at(retry.attempt());
         rng.between(self.exponential.min, high)
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -579,6 +633,11 @@ impl<T, E> Wait<T, E> for ExponentialJitter {
             .saturating_add(jitter)
             .min(self.max)
     }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
+    }
 }
 
 /// AWS "equal jitter". See [`equal_jitter`].
@@ -613,6 +672,11 @@ impl<T, E> Wait<T, E> for EqualJitter {
         let v = exponential_value(self.multiplier, 2.0, retry.attempt()).min(self.max);
         let half = v / 2;
         half.saturating_add(rng.between(Duration::ZERO, v - half))
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -658,6 +722,11 @@ impl<T, E> Wait<T, E> for DecorrelatedJitter {
         let sleep = rng.between(self.base, high).min(self.max);
         *previous = Some(sleep);
         sleep
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
@@ -713,6 +782,11 @@ impl<T, E, A: Wait<T, E>, B: Wait<T, E>> Wait<T, E> for Sum<A, B> {
         let b = self.second.next_wait(&mut state.1, retry, rng);
         a.saturating_add(b)
     }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        self.first.needs_clock() || self.second.needs_clock()
+    }
 }
 
 /// Strategies used in turn: the `n`-th failure uses strategy `min(n, k)`. See [`chain`].
@@ -754,6 +828,11 @@ macro_rules! chain_impls {
                     }
                 )+
                 Duration::ZERO
+            }
+
+            #[inline]
+            fn needs_clock(&self) -> bool {
+                false $(|| self.list.$i.needs_clock())+
             }
         }
     )*};

@@ -144,7 +144,8 @@ async fn engine_loop(
     let mut engine = policy.start();
     loop {
         engine.before_attempt();
-        let outcome = engine.run_attempt(counter.attempt(origin, SECOND)).await;
+        let raw = engine.guard_attempt(counter.attempt(origin, SECOND)).await;
+        let outcome = engine.finish_attempt(raw);
         let delay = match engine.on_outcome(outcome) {
             Step::Retry(delay) => delay,
             Step::Done(outcome) => return outcome,

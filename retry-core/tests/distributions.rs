@@ -171,11 +171,16 @@ fn full_jitter_is_uniform_between_min_and_the_exponential() {
         draws(&random_exponential(1, 0, 1000).base(3.0), 4, 6),
         uniform(0.0, 27.0),
     );
-    // The bare `#[retry]` default: full jitter from 100 ms.
+    // The bare `#[retry]` default: full jitter from 100 ms, growing by 1.3.
     assert_fits(
         "the default wait at 2",
         draws(&DEFAULT_WAIT, 2, 7),
-        uniform(0.0, 0.2),
+        uniform(0.0, 0.13),
+    );
+    assert_fits(
+        "the default wait at 3",
+        draws(&DEFAULT_WAIT, 3, 8),
+        uniform(0.0, 0.169),
     );
 }
 

@@ -212,7 +212,7 @@ fn the_manual_loop_exposes_each_decision() {
         .stop(attempts(3))
         .wait(exponential(1, 0, 10))
         .sleeper(clock.clone());
-    let mut engine = policy.start::<u8, &str>();
+    let mut engine = policy.start::<u8, &str>().measure_from_start();
     engine.before_attempt();
     assert_eq!(
         engine.on_outcome(Err("a")),
@@ -362,8 +362,27 @@ fn the_clock_is_read_only_when_needed() {
 
     clock.reads.set(0);
     let _ = plain.call(|| Err::<(), _>("x"));
-    // One read per failed outcome (3 attempts); the first failure also fixes the start.
-    assert_eq!(clock.reads.get(), 3);
+    assert_eq!(
+        clock.reads.get(),
+        0,
+        "nothing in the default policy looks at time"
+    );
+
+    clock.reads.set(0);
+    // The start, then one read per failed outcome (attempts at 0, ~0.1, ~0.3 s ... until 5 s).
+    let attempts_made = timed
+        .call_detailed(|| Err::<(), _>("x"))
+        .unwrap_err()
+        .attempts();
+    assert_eq!(clock.reads.get(), 1 + attempts_made);
+
+    clock.reads.set(0);
+    let _ = plain.call_detailed(|| Err::<(), _>("x"));
+    assert_eq!(
+        clock.reads.get(),
+        1 + 3,
+        "a detailed call measures its elapsed time"
+    );
 }
 
 /// A budget that grants `n` retries and records every call the engine makes.

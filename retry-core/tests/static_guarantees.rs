@@ -247,7 +247,8 @@ async fn hand_loop(calls: Arc<AtomicU32>) -> Result<u32, String> {
             }
         };
         // The attempt's future holds no Rc across its await; its output is an Rc.
-        let outcome = engine.run_attempt(attempt).await;
+        let raw = engine.guard_attempt(attempt).await;
+        let outcome = engine.finish_attempt(raw);
         let delay = match engine.on_outcome(outcome) {
             Step::Retry(delay) => delay,
             Step::Done(outcome) => return outcome.map(|v| *v).map_err(|e| (*e).clone()),

@@ -13,6 +13,7 @@ use retry_core::condition::{if_error, retry_if};
 use retry_core::hooks::Hooks;
 use retry_core::stop::{attempts, stop_if};
 use retry_core::testing::TestClock;
+use retry_core::timeout::NoTimeout;
 use retry_core::wait::{fixed, from_fn};
 use retry_core::{RetryState, RetryStats, Retrying};
 
@@ -247,9 +248,9 @@ trait CallAsync {
     ) -> impl Future<Output = Result<u32, String>> + Send;
 }
 
-impl<S, W, R, B, A, BS, Z, X> CallAsync for Retrying<S, W, R, Hooks<B, A, BS>, Z, X>
+impl<S, W, R, B, A, BS, Z> CallAsync for Retrying<S, W, R, Hooks<B, A, BS>, Z, NoTimeout>
 where
-    Self: retry_core::Policy<u32, String> + Sync,
+    Self: retry_core::Policy<u32, String, Timeout = NoTimeout> + Sync,
     <Self as retry_core::Policy<u32, String>>::Sleeper: retry_core::sleep::AsyncSleeper,
     <<Self as retry_core::Policy<u32, String>>::Sleeper as retry_core::sleep::AsyncSleeper>::Sleep:
         Send,
