@@ -199,6 +199,39 @@ pub mod __private {
         f
     }
 
+    /// Pins a hook that is not a closure (a path to a fn, a [`Hook`] value such as
+    /// `log::before_sleep_log(..)`) to the function's outcome types.
+    #[inline(always)]
+    pub fn any_hook<T, E, H: Hook<T, E>>(hook: H) -> H {
+        hook
+    }
+
+    /// Pins an attempt's async block to the attempt's value type, so `?` and `return` inside it
+    /// convert into that type.
+    #[inline(always)]
+    pub fn attempt<R, F: core::future::Future<Output = R>>(attempt: F) -> F {
+        attempt
+    }
+
+    /// Pins a retry condition to the function's outcome types, so a condition that does not fit
+    /// (`transient` on an error that is not `Transient`) is reported where it is written.
+    #[inline(always)]
+    pub fn retry_condition<T, E, C: crate::condition::RetryCondition<T, E>>(condition: C) -> C {
+        condition
+    }
+
+    /// Pins a wait strategy to the function's outcome types (see [`retry_condition`]).
+    #[inline(always)]
+    pub fn wait_strategy<T, E, W: crate::wait::Wait<T, E>>(wait: W) -> W {
+        wait
+    }
+
+    /// `wait = from_fn(|s| ..)`: a closure over the state, its argument type pinned.
+    #[inline(always)]
+    pub fn wait_fn<T, E, F: Fn(&RetryState<T, E>) -> Duration>(f: F) -> crate::wait::FromFn<F> {
+        crate::wait::from_fn(f)
+    }
+
     /// Picks how errors appear in events: `Display`, else `Debug`, else not at all (autoref
     /// specialization; works where `E` is a concrete type).
     pub struct DescribeProbe<E>(PhantomData<fn(&E)>);
