@@ -226,6 +226,13 @@ pub mod __private {
         wait
     }
 
+    /// `timeout = d`: checks where the key is written that a timed-out attempt can be expressed
+    /// as the function's error.
+    #[inline(always)]
+    pub fn attempt_timeout<E: From<AttemptTimedOut>>(limit: Duration) -> Duration {
+        limit
+    }
+
     /// `wait = from_fn(|s| ..)`: a closure over the state, its argument type pinned.
     #[inline(always)]
     pub fn wait_fn<T, E, F: Fn(&RetryState<T, E>) -> Duration>(f: F) -> crate::wait::FromFn<F> {

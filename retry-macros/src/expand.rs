@@ -25,7 +25,7 @@ use syn::{Expr, FnArg, Ident, Pat, Path, Stmt, Type};
 use crate::dsl::{BinOp, Position};
 use crate::item::{ItemFn, Returns, Shape, nameable, tail_async_block_mut};
 use crate::lit::DurationLit;
-use crate::valid::{Arg, Hooks, Model, Node, PolicySource};
+use crate::valid::{Arg, BuiltPolicy, Hooks, Model, Node, PolicySource};
 
 /// The types the generated code names, `_` where the signature does not spell them out.
 struct Types {
@@ -275,7 +275,7 @@ impl Generator<'_> {
         let uses_run_attempt = is_async
             && match &model.policy {
                 PolicySource::Expr(_) => true,
-                PolicySource::Built { timeout, .. } => timeout.is_some(),
+                PolicySource::Built(built) => built.timeout.is_some(),
             };
         // A return type the body cannot name is pinned by a return edge that is never taken.
         let return_edge = (self.types.attempt.is_none()
@@ -325,10 +325,11 @@ impl Generator<'_> {
             let ret = self.types.attempt.as_ref().map(|ty| quote!(-> #ty));
             let into = self.rebind_outcome();
             let sleep_span = match &model.policy {
-                PolicySource::Built {
-                    sleep: Some(sleep), ..
-                } => syn::spanned::Spanned::span(sleep),
-                _ => Span::call_site(),
+                PolicySource::Built(built) => built
+                    .sleep
+                    .as_ref()
+                    .map_or_else(Span::call_site, syn::spanned::Spanned::span),
+                PolicySource::Expr(_) => Span::call_site(),
             };
             (
                 quote! {
@@ -433,17 +434,17 @@ impl Generator<'_> {
     fn policy(&self) -> TokenStream {
         let krate = self.krate;
         let Types { ok, err, .. } = &self.types;
-        let (stop, wait, retry, hooks, sleep, timeout, name) = match &self.model.policy {
+        let BuiltPolicy {
+            stop,
+            wait,
+            retry,
+            hooks,
+            sleep,
+            timeout,
+            name,
+        } = match &self.model.policy {
             PolicySource::Expr(expr) => return expr.to_token_stream(),
-            PolicySource::Built {
-                stop,
-                wait,
-                retry,
-                hooks,
-                sleep,
-                timeout,
-                name,
-            } => (stop, wait, retry, hooks, sleep, timeout, name),
+            PolicySource::Built(built) => &**built,
         };
         let mut out = quote!(#krate::__private::Retrying::new());
         if let Some(stop) = stop {
@@ -480,9 +481,10 @@ impl Generator<'_> {
         if let Some(sleep) = sleep {
             out.extend(quote!(.sleeper(#sleep)));
         }
-        if let Some(timeout) = timeout {
+        if let Some((span, timeout)) = timeout {
             let timeout = self.duration_arg(timeout);
-            out.extend(quote!(.timeout(#timeout)));
+            let check = quote_spanned!(*span=> #krate::__private::attempt_timeout::<#err>);
+            out.extend(quote!(.timeout(#check(#timeout))));
         }
         out.extend(quote!(.name(#name)));
         out

@@ -242,18 +242,22 @@ pub struct Hooks {
     pub before_sleep: Option<Expr>,
 }
 
+/// A policy built from the attribute's keys.
+pub struct BuiltPolicy {
+    pub stop: Option<Node>,
+    pub wait: Option<Node>,
+    pub retry: Option<Node>,
+    pub hooks: Hooks,
+    pub sleep: Option<Expr>,
+    /// The `timeout` key's span and its value.
+    pub timeout: Option<(Span, Arg)>,
+    pub name: String,
+}
+
 /// Where the policy comes from.
 pub enum PolicySource {
     /// Built from the attribute's keys.
-    Built {
-        stop: Option<Node>,
-        wait: Option<Node>,
-        retry: Option<Node>,
-        hooks: Hooks,
-        sleep: Option<Expr>,
-        timeout: Option<Arg>,
-        name: String,
-    },
+    Built(Box<BuiltPolicy>),
     /// `policy = expr`.
     Expr(Expr),
 }
@@ -382,13 +386,13 @@ pub fn validate(cx: &Ctxt, args: Args, item: &ItemFn, analysis: Analysis) -> Mod
             {
                 cx.error(*span, "`timeout` must be greater than 0");
             }
-            Some(arg)
+            Some((span, arg))
         });
         let name = match take(Key::Name) {
             Some((_, Value::Str(lit))) => lit.value(),
             _ => item.sig.ident.to_string(),
         };
-        PolicySource::Built {
+        PolicySource::Built(Box::new(BuiltPolicy {
             stop,
             wait,
             retry,
@@ -396,7 +400,7 @@ pub fn validate(cx: &Ctxt, args: Args, item: &ItemFn, analysis: Analysis) -> Mod
             sleep,
             timeout,
             name,
-        }
+        }))
     };
 
     let budget = take(Key::Budget).and_then(|v| expr_of(v.1));
@@ -823,13 +827,13 @@ fn chain(
     if call.args.is_empty() {
         cx.error(call.span(), "`chain` needs at least one wait strategy");
     }
-    if call.args.len() > CHAIN_LIMIT {
-        if let Some(extra) = call.args.iter().nth(CHAIN_LIMIT) {
-            cx.error_spanned_by(
-                extra,
-                format!("`chain` takes at most {CHAIN_LIMIT} wait strategies; nest a second `chain` for more"),
-            );
-        }
+    if let Some(extra) = call.args.iter().nth(CHAIN_LIMIT) {
+        cx.error_spanned_by(
+            extra,
+            format!(
+                "`chain` takes at most {CHAIN_LIMIT} wait strategies; nest a second `chain` for more"
+            ),
+        );
     }
     let mut args = Vec::new();
     for arg in call.args {
