@@ -253,6 +253,7 @@ impl Generator<'_> {
         let describe = self.types.describe.then(|| {
             quote! {
                 .describe_errors_with({
+                    #[allow(unused_imports)]
                     use #krate::__private::{
                         DescribeWithDebug as _, DescribeWithDisplay as _, DescribeWithNothing as _,
                     };

@@ -443,7 +443,7 @@ fn check_something_to_retry(cx: &Ctxt, item: &ItemFn, returns: &Returns) {
         Some(ty) => cx.error_spanned_by(
             ty,
             format!(
-                "`#[retry]` has nothing to retry: `{}` is not a `Result`; retry on values with `retry = if_result(|value| ..)`",
+                "`#[retry]` has nothing to retry: `{}` is not a `Result` (an alias counts when its name ends in `Result`); retry on values with `retry = if_result(|value| ..)`",
                 pretty(ty)
             ),
         ),

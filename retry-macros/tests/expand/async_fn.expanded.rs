@@ -16,7 +16,11 @@ async fn fetch(url: &str) -> io::Result<String> {
                 _,
             >(::retry_core::__private::condition::transient()),
         )
-        .timeout(::retry_core::__private::Duration::from_secs(1))
+        .timeout(
+            ::retry_core::__private::attempt_timeout::<
+                <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
+            >(::retry_core::__private::Duration::from_secs(1)),
+        )
         .name("fetch");
     let mut __engine = ::retry_core::__private::Engine::<
         _,
@@ -24,6 +28,7 @@ async fn fetch(url: &str) -> io::Result<String> {
         <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
     >::new(&__policy)
         .describe_errors_with({
+            #[allow(unused_imports)]
             use ::retry_core::__private::{
                 DescribeWithDebug as _, DescribeWithDisplay as _,
                 DescribeWithNothing as _,
@@ -47,7 +52,7 @@ async fn fetch(url: &str) -> io::Result<String> {
                             if url.is_empty() {
                                 return Err(io::ErrorKind::InvalidInput.into());
                             }
-                            let body = tokio::fs::read_to_string(url).await?;
+                            let body = download(url).await?;
                             Ok(body)
                         })
                         .await,
@@ -65,8 +70,13 @@ async fn fetch(url: &str) -> io::Result<String> {
         __engine.sleep(__delay).await;
     }
 }
+async fn download(url: &str) -> io::Result<String> {
+    tokio::task::yield_now().await;
+    Ok(format!("contents of {url}"))
+}
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
     let err = fetch("").await.unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    assert_eq!(fetch("a"). await .unwrap(), "contents of a");
 }

@@ -16,6 +16,7 @@ impl Client {
             String,
         >::new(&__policy)
             .describe_errors_with({
+                #[allow(unused_imports)]
                 use ::retry_core::__private::{
                     DescribeWithDebug as _, DescribeWithDisplay as _,
                     DescribeWithNothing as _,

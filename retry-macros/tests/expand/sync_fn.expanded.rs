@@ -46,6 +46,7 @@ pub fn read(clock: &TestClock, calls: &mut u32) -> Result<u32, ApiError> {
         ApiError,
     >::new(&__policy)
         .describe_errors_with({
+            #[allow(unused_imports)]
             use ::retry_core::__private::{
                 DescribeWithDebug as _, DescribeWithDisplay as _,
                 DescribeWithNothing as _,
