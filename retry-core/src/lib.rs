@@ -200,9 +200,10 @@ pub mod __private {
     }
 
     /// Pins a hook that is not a closure (a path to a fn, a [`Hook`] value such as
-    /// `log::before_sleep_log(..)`) to the function's outcome types.
+    /// `log::before_sleep_log(..)`) to the function's outcome types. The opaque return type
+    /// keeps a hook that does not fit from being reported a second time by `Engine::new`.
     #[inline(always)]
-    pub fn any_hook<T, E, H: Hook<T, E>>(hook: H) -> H {
+    pub fn any_hook<T, E, H: Hook<T, E>>(hook: H) -> impl Hook<T, E> {
         hook
     }
 
@@ -214,15 +215,22 @@ pub mod __private {
     }
 
     /// Pins a retry condition to the function's outcome types, so a condition that does not fit
-    /// (`transient` on an error that is not `Transient`) is reported where it is written.
+    /// (`transient` on an error that is not `Transient`) is reported once, where it is written:
+    /// the opaque return type satisfies `Engine::new` whatever happened here.
     #[inline(always)]
-    pub fn retry_condition<T, E, C: crate::condition::RetryCondition<T, E>>(condition: C) -> C {
+    pub fn retry_condition<T, E, C: crate::condition::RetryCondition<T, E>>(
+        condition: C,
+    ) -> impl crate::condition::RetryCondition<T, E> {
         condition
     }
 
-    /// Pins a wait strategy to the function's outcome types (see [`retry_condition`]).
+    /// Pins a wait strategy to the function's outcome types (see [`retry_condition`]). The
+    /// per-call state stays visible, so the engine (and the future holding it) is `Send`
+    /// whenever the state is.
     #[inline(always)]
-    pub fn wait_strategy<T, E, W: crate::wait::Wait<T, E>>(wait: W) -> W {
+    pub fn wait_strategy<T, E, W: crate::wait::Wait<T, E>>(
+        wait: W,
+    ) -> impl crate::wait::Wait<T, E, State = W::State> {
         wait
     }
 

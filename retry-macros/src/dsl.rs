@@ -181,15 +181,19 @@ impl Dsl {
 fn parse_binary(input: ParseStream, position: Position, min_precedence: u8) -> syn::Result<Dsl> {
     let mut lhs = parse_unary(input, position)?;
     loop {
-        if input.peek(Token![||]) || input.peek(Token![&&]) {
-            let (doubled, single) = if input.peek(Token![||]) {
-                ("||", "|")
-            } else {
-                ("&&", "&")
-            };
-            return Err(input.error(format!(
-                "combine strategies with `{single}`, not `{doubled}`"
-            )));
+        if input.peek(Token![||]) {
+            let doubled: Token![||] = input.parse()?;
+            return Err(syn::Error::new_spanned(
+                doubled,
+                "combine strategies with `|`, not `||`",
+            ));
+        }
+        if input.peek(Token![&&]) {
+            let doubled: Token![&&] = input.parse()?;
+            return Err(syn::Error::new_spanned(
+                doubled,
+                "combine strategies with `&`, not `&&`",
+            ));
         }
         let precedence = if input.peek(Token![|]) {
             1
@@ -320,7 +324,21 @@ impl Parse for CallArg {
         if input.is_empty() || input.peek(Token![,]) {
             return Err(syn::Error::new(input.span(), "expected an argument"));
         }
-        let value = input.parse()?;
+        let value: Expr = input.parse()?;
+        if input.peek(Ident)
+            && matches!(&value, Expr::Lit(lit) if matches!(lit.lit, syn::Lit::Int(_) | syn::Lit::Float(_)))
+        {
+            let unit: Ident = input.parse()?;
+            let spelled = unit.to_string();
+            let message = match crate::lit::canonical_unit(&spelled) {
+                Some(unit) => format!(
+                    "write the unit right after the number, without a space: `{}{unit}`",
+                    value.to_token_stream()
+                ),
+                None => format!("unexpected `{spelled}` after a number"),
+            };
+            return Err(syn::Error::new(unit.span(), message));
+        }
         Ok(CallArg { name, value })
     }
 }

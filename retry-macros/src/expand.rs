@@ -448,17 +448,31 @@ impl Generator<'_> {
             PolicySource::Built(built) => &**built,
         };
         let mut out = quote!(#krate::__private::Retrying::new());
-        if let Some(stop) = stop {
+        if let Some((_, stop)) = stop {
             let stop = self.node(stop, Position::Stop);
             out.extend(quote!(.stop(#stop)));
         }
-        if let Some(wait) = wait {
+        // Wait strategies and retry conditions depend on the outcome types: each is pinned to
+        // them where the key is written, so one that does not fit is reported there, once.
+        // The pin and the builder call share one span (the value when it is a single word, the key
+        // otherwise), so the compiler reports a mismatch there once.
+        if let Some((key, wait)) = wait {
+            let span = focus(wait, *key);
             let wait = self.node(wait, Position::Wait);
-            out.extend(quote!(.wait(#wait)));
+            let pin = respan(
+                quote!(#krate::__private::wait_strategy::<#ok, #err, _>),
+                span,
+            );
+            out.extend(quote_spanned!(span=> .wait(#pin(#wait))));
         }
-        if let Some(retry) = retry {
+        if let Some((key, retry)) = retry {
+            let span = focus(retry, *key);
             let retry = self.node(retry, Position::Retry);
-            out.extend(quote!(.retry(#retry)));
+            let pin = respan(
+                quote!(#krate::__private::retry_condition::<#ok, #err, _>),
+                span,
+            );
+            out.extend(quote_spanned!(span=> .retry(#pin(#retry))));
         }
         let Hooks {
             before,
@@ -472,11 +486,12 @@ impl Generator<'_> {
         ] {
             if let Some(hook) = hook {
                 let method = Ident::new(method, Span::call_site());
-                let hook = match hook {
-                    Expr::Closure(_) => quote!(#krate::__private::hook::<#ok, #err, _>(#hook)),
-                    _ => quote!(#krate::__private::any_hook::<#ok, #err, _>(#hook)),
+                let pin = match hook {
+                    Expr::Closure(_) => quote!(#krate::__private::hook::<#ok, #err, _>),
+                    _ => quote!(#krate::__private::any_hook::<#ok, #err, _>),
                 };
-                out.extend(quote!(.#method(#hook)));
+                let pin = respan(pin, syn::spanned::Spanned::span(hook));
+                out.extend(quote!(.#method(#pin(#hook))));
             }
         }
         if let Some(sleep) = sleep {
@@ -520,9 +535,12 @@ impl Generator<'_> {
         }
     }
 
+    /// A strategy expression. Every generated token carries a span from the user's expression,
+    /// so the compiler can point at the whole expression (or the offending word) in errors.
     fn node(&self, node: &Node, position: Position) -> TokenStream {
         match node {
             Node::Binary { lhs, op, rhs } => {
+                let op_span = syn::spanned::Spanned::span(op);
                 let wrap = |child: &Node, tighter: bool| {
                     let tokens = self.node(child, position);
                     match child {
@@ -530,7 +548,7 @@ impl Generator<'_> {
                             if precedence(child_op) < precedence(op)
                                 || (tighter && precedence(child_op) == precedence(op)) =>
                         {
-                            quote!((#tokens))
+                            quote_spanned!(op_span=> (#tokens))
                         }
                         _ => tokens,
                     }
@@ -541,89 +559,137 @@ impl Generator<'_> {
             Node::Not { bang, inner } => {
                 let tokens = self.node(inner, position);
                 match **inner {
-                    Node::Binary { .. } => quote!(#bang (#tokens)),
+                    Node::Binary { .. } => quote_spanned!(bang.span=> #bang (#tokens)),
                     _ => quote!(#bang #tokens),
                 }
             }
-            Node::Raw(expr) => quote!((#expr)),
+            Node::Raw(expr) => {
+                let span = syn::spanned::Spanned::span(expr);
+                quote_spanned!(span=> (#expr))
+            }
             Node::Leaf {
                 name,
                 strategy,
                 args,
-            } => self.leaf(name, strategy.name, position, args),
+                paren,
+            } => self.leaf(name, strategy.name, position, args, *paren),
         }
     }
 
-    fn leaf(&self, name: &Ident, strategy: &str, position: Position, args: &[Arg]) -> TokenStream {
+    fn leaf(
+        &self,
+        name: &Ident,
+        strategy: &str,
+        position: Position,
+        args: &[Arg],
+        paren: Option<Span>,
+    ) -> TokenStream {
         let krate = self.krate;
         let Types { ok, err, .. } = &self.types;
         let span = name.span();
+        let paren = paren.unwrap_or(span);
         let a: Vec<TokenStream> = args.iter().map(|arg| self.arg(arg)).collect();
-        let base = |index: usize| match args.get(index) {
-            Some(Arg::Absent) | None => None,
-            Some(_) => {
-                let b = &a[index];
-                Some(quote!(.base(#b)))
-            }
-        };
+        let given = |index: usize| !matches!(args.get(index), Some(Arg::Absent) | None);
         let function = Ident::new(strategy, span);
-        match (position, strategy) {
-            (Position::Stop, "never") => quote_spanned!(span=> #krate::__private::stop::never()),
-            (Position::Stop, _) => {
-                quote_spanned!(span=> #krate::__private::stop::#function(#(#a),*))
-            }
-            (Position::Wait, "chain") => {
-                quote_spanned!(span=> #krate::__private::wait::chain((#(#a,)*)))
-            }
+        // The function's path and turbofish, then its arguments in the user's parentheses.
+        let (path, call_args, suffix) = match (position, strategy) {
+            (Position::Stop, _) => (
+                quote!(#krate::__private::stop::#function),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Wait, "chain") => (
+                quote!(#krate::__private::wait::chain),
+                quote_spanned!(paren=> (#(#a,)*)),
+                None,
+            ),
             (Position::Wait, "exponential" | "random_exponential" | "exponential_jitter") => {
-                let base = base(3);
                 let (a0, a1, a2) = (&a[0], &a[1], &a[2]);
-                quote_spanned!(span=> #krate::__private::wait::#function(#a0, #a1, #a2) #base)
+                let base = given(3).then(|| {
+                    let b = &a[3];
+                    quote_spanned!(paren=> .base(#b))
+                });
+                (
+                    quote!(#krate::__private::wait::#function),
+                    quote!(#a0, #a1, #a2),
+                    base,
+                )
             }
             (Position::Wait, "retry_after") => {
                 let fallback = &a[0];
-                let cap = match args.get(1) {
-                    Some(Arg::Absent) | None => None,
-                    Some(_) => {
-                        let c = &a[1];
-                        Some(quote!(.cap(#c)))
-                    }
-                };
-                quote_spanned! {span=>
-                    #krate::__private::wait_strategy::<#ok, #err, _>(
-                        #krate::__private::wait::retry_after(#fallback) #cap
-                    )
-                }
-            }
-            (Position::Wait, "from_fn") => {
-                let f = &a[0];
-                quote_spanned!(span=> #krate::__private::wait_fn::<#ok, #err, _>(#f))
-            }
-            (Position::Wait, _) => {
-                quote_spanned!(span=> #krate::__private::wait::#function(#(#a),*))
-            }
-            (Position::Retry, "if_error") => {
-                let p = &a[0];
-                quote_spanned!(span=> #krate::__private::condition::if_error::<#err, _>(#p))
-            }
-            (Position::Retry, "if_result" | "if_not_result") => {
-                let p = &a[0];
-                quote_spanned!(span=> #krate::__private::condition::#function::<#ok, _>(#p))
-            }
-            (Position::Retry, "retry_if") => {
-                let p = &a[0];
-                quote_spanned!(span=> #krate::__private::condition::retry_if::<#ok, #err, _>(#p))
-            }
-            (Position::Retry, "transient" | "if_source") => quote_spanned! {span=>
-                #krate::__private::retry_condition::<#ok, #err, _>(
-                    #krate::__private::condition::#function(#(#a),*)
+                let cap = given(1).then(|| {
+                    let c = &a[1];
+                    quote_spanned!(paren=> .cap(#c))
+                });
+                (
+                    quote!(#krate::__private::wait::retry_after),
+                    quote!(#fallback),
+                    cap,
                 )
-            },
-            (Position::Retry, _) => {
-                quote_spanned!(span=> #krate::__private::condition::#function(#(#a),*))
             }
-        }
+            (Position::Wait, "from_fn") => (
+                quote!(#krate::__private::wait_fn::<#ok, #err, _>),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Wait, _) => (
+                quote!(#krate::__private::wait::#function),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Retry, "if_error") => (
+                quote!(#krate::__private::condition::if_error::<#err, _>),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Retry, "if_result" | "if_not_result") => (
+                quote!(#krate::__private::condition::#function::<#ok, _>),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Retry, "retry_if") => (
+                quote!(#krate::__private::condition::retry_if::<#ok, #err, _>),
+                quote!(#(#a),*),
+                None,
+            ),
+            (Position::Retry, _) => (
+                quote!(#krate::__private::condition::#function),
+                quote!(#(#a),*),
+                None,
+            ),
+        };
+        let path = respan(path, span);
+        let call = quote_spanned!(paren=> #path(#call_args));
+        quote!(#call #suffix)
     }
+}
+
+/// Where errors about a whole strategy expression point: the word itself when the expression
+/// is a single word, the key otherwise.
+fn focus(node: &Node, key: Span) -> Span {
+    match node {
+        Node::Leaf { name, .. } => name.span(),
+        _ => key,
+    }
+}
+
+/// `tokens` with every span (delimiters included) replaced by `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            match &mut tt {
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut inner =
+                        proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                    inner.set_span(span);
+                    *group = inner;
+                }
+                other => other.set_span(span),
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `let __ret: R = { .. };` followed by `__ret` (async-trait's shape).
@@ -659,12 +725,14 @@ fn duration(krate: &Path, d: DurationLit, span: Span) -> TokenStream {
             Literal::u64_unsuffixed(d.0.as_secs()),
             Literal::u32_unsuffixed(d.0.subsec_nanos()),
         );
-        return quote_spanned!(span=> #krate::__private::Duration::new(#secs, #sub));
+        return respan(quote!(#krate::__private::Duration::new(#secs, #sub)), span);
     };
-    let constructor = format_ident!("{}", constructor, span = span);
-    let mut amount = Literal::u128_unsuffixed(amount);
-    amount.set_span(span);
-    quote_spanned!(span=> #krate::__private::Duration::#constructor(#amount))
+    let constructor = format_ident!("{}", constructor);
+    let amount = Literal::u128_unsuffixed(amount);
+    respan(
+        quote!(#krate::__private::Duration::#constructor(#amount)),
+        span,
+    )
 }
 
 /// A statement an async block runs once, before the retried part: `let x = x;` rebindings

@@ -42,6 +42,20 @@ const UNIT_ALIASES: &[(&str, &str)] = &[
     ("hours", "h"),
 ];
 
+/// The unit a spelling means: itself for a unit, the unit for a common alias (`sec` is `s`).
+pub fn canonical_unit(spelling: &str) -> Option<&'static str> {
+    UNIT_NAMES
+        .iter()
+        .find(|unit| **unit == spelling)
+        .copied()
+        .or_else(|| {
+            UNIT_ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == spelling)
+                .map(|(_, unit)| *unit)
+        })
+}
+
 /// Rust's own numeric type suffixes: `5u32` is the number 5.
 const TYPE_SUFFIXES: &[&str] = &[
     "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
@@ -210,7 +224,7 @@ impl NumLit {
     /// The literal as a whole number of something (attempts).
     pub fn count(&self, what: &str) -> Result<u128, LitError> {
         if self.split_suffix()?.is_some() {
-            return Err(LitError(format!("{what} is a number, not a duration")));
+            return Err(LitError(format!("{what} takes a number, not a duration")));
         }
         if self.is_float {
             return Err(LitError(format!("{what} must be a whole number")));

@@ -231,6 +231,8 @@ pub enum Node {
         name: Ident,
         strategy: &'static Strategy,
         args: Vec<Arg>,
+        /// The span of the parentheses, if any.
+        paren: Option<Span>,
     },
     Raw(Expr),
 }
@@ -244,9 +246,10 @@ pub struct Hooks {
 
 /// A policy built from the attribute's keys.
 pub struct BuiltPolicy {
-    pub stop: Option<Node>,
-    pub wait: Option<Node>,
-    pub retry: Option<Node>,
+    /// Each strategy with the span of its key.
+    pub stop: Option<(Span, Node)>,
+    pub wait: Option<(Span, Node)>,
+    pub retry: Option<(Span, Node)>,
     pub hooks: Hooks,
     pub sleep: Option<Expr>,
     /// The `timeout` key's span and its value.
@@ -347,18 +350,14 @@ pub fn validate(cx: &Ctxt, args: Args, item: &ItemFn, analysis: Analysis) -> Mod
         }
         PolicySource::Expr(expr)
     } else {
-        let stop = take(Key::Stop)
-            .and_then(|v| dsl_of(v.1))
-            .map(|d| node(cx, d, Position::Stop, returns));
-        let wait = take(Key::Wait)
-            .and_then(|v| dsl_of(v.1))
-            .map(|d| node(cx, d, Position::Wait, returns));
-        let retry_entry = take(Key::Retry);
-        let retry_span = retry_entry.as_ref().map(|(span, _)| *span);
-        let retry = retry_entry
-            .and_then(|v| dsl_of(v.1))
-            .map(|d| node(cx, d, Position::Retry, returns));
-        if retry_span.is_none() {
+        let mut strategy = |key: Key, position: Position| {
+            let (span, value) = take(key)?;
+            Some((span, node(cx, dsl_of(value)?, position, returns)))
+        };
+        let stop = strategy(Key::Stop, Position::Stop);
+        let wait = strategy(Key::Wait, Position::Wait);
+        let retry = strategy(Key::Retry, Position::Retry);
+        if !seen.contains_key(Key::Retry.name()) {
             check_something_to_retry(cx, item, returns);
         }
         let hooks = Hooks {
@@ -694,6 +693,7 @@ fn leaf(
             name,
             strategy,
             args: strategy.params.iter().map(|_| Arg::Absent).collect(),
+            paren: None,
         };
     };
 
@@ -805,7 +805,16 @@ fn leaf(
                         Arg::Absent
                     }
                 },
-                kind => argument(cx, param.name, kind, value),
+                kind => {
+                    // "`attempts` must be at least 1" reads better than "`n` ..." for one-argument
+                    // strategies.
+                    let what = if strategy.params.len() == 1 {
+                        strategy.name
+                    } else {
+                        param.name
+                    };
+                    argument(cx, what, kind, value)
+                }
             },
         })
         .collect();
@@ -814,6 +823,7 @@ fn leaf(
         name,
         strategy,
         args,
+        paren: Some(call.span()),
     }
 }
 
@@ -836,6 +846,7 @@ fn chain(
         );
     }
     let mut args = Vec::new();
+    let paren = Some(call.span());
     for arg in call.args {
         if let Some((param_name, _)) = &arg.name {
             cx.error(
@@ -853,6 +864,7 @@ fn chain(
         name,
         strategy,
         args,
+        paren,
     }
 }
 

@@ -5,8 +5,14 @@ async fn fetch(url: &str) -> io::Result<String> {
     let __policy = ::retry_core::__private::Retrying::new()
         .stop(::retry_core::__private::stop::attempts(3))
         .wait(
-            ::retry_core::__private::wait::fixed(
-                ::retry_core::__private::Duration::from_secs(2),
+            ::retry_core::__private::wait_strategy::<
+                <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
+                <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
+                _,
+            >(
+                ::retry_core::__private::wait::fixed(
+                    ::retry_core::__private::Duration::from_secs(2),
+                ),
             ),
         )
         .retry(

@@ -8,7 +8,13 @@ impl Client {
     pub async fn call(&mut self, prompt: &str) -> Result<String, RetryError<String>> {
         let __policy = ::retry_core::__private::Retrying::new()
             .stop(::retry_core::__private::stop::attempts(3))
-            .wait(::retry_core::__private::wait::none())
+            .wait(
+                ::retry_core::__private::wait_strategy::<
+                    String,
+                    String,
+                    _,
+                >(::retry_core::__private::wait::none()),
+            )
             .name("call");
         let mut __engine = ::retry_core::__private::Engine::<
             _,
@@ -53,12 +59,24 @@ impl Client {
     pub fn lookup(&self, key: u32) -> Option<u32> {
         let __policy = ::retry_core::__private::Retrying::new()
             .stop(::retry_core::__private::stop::attempts(2))
-            .wait(::retry_core::__private::wait::none())
-            .retry(
-                ::retry_core::__private::condition::if_result::<
+            .wait(
+                ::retry_core::__private::wait_strategy::<
                     Option<u32>,
+                    ::retry_core::__private::Infallible,
                     _,
-                >(|r| r.is_none()),
+                >(::retry_core::__private::wait::none()),
+            )
+            .retry(
+                ::retry_core::__private::retry_condition::<
+                    Option<u32>,
+                    ::retry_core::__private::Infallible,
+                    _,
+                >(
+                    ::retry_core::__private::condition::if_result::<
+                        Option<u32>,
+                        _,
+                    >(|r| r.is_none()),
+                ),
             )
             .name("lookup");
         let mut __engine = ::retry_core::__private::Engine::<

@@ -15,21 +15,33 @@ pub fn read(clock: &TestClock, calls: &mut u32) -> Result<u32, ApiError> {
                 ),
         )
         .wait(
-            ::retry_core::__private::wait::exponential(
-                ::retry_core::__private::Duration::from_millis(500),
-                ::retry_core::__private::Duration::from_secs(1),
-                ::retry_core::__private::Duration::from_secs(10),
-            )
-                + ::retry_core::__private::wait::random(
-                    ::retry_core::__private::Duration::from_secs(0),
-                    ::retry_core::__private::Duration::from_millis(250),
-                ),
-        )
-        .retry(
-            ::retry_core::__private::condition::if_error::<
+            ::retry_core::__private::wait_strategy::<
+                u32,
                 ApiError,
                 _,
-            >(|e| e.status >= 500),
+            >(
+                ::retry_core::__private::wait::exponential(
+                    ::retry_core::__private::Duration::from_millis(500),
+                    ::retry_core::__private::Duration::from_secs(1),
+                    ::retry_core::__private::Duration::from_secs(10),
+                )
+                    + ::retry_core::__private::wait::random(
+                        ::retry_core::__private::Duration::from_secs(0),
+                        ::retry_core::__private::Duration::from_millis(250),
+                    ),
+            ),
+        )
+        .retry(
+            ::retry_core::__private::retry_condition::<
+                u32,
+                ApiError,
+                _,
+            >(
+                ::retry_core::__private::condition::if_error::<
+                    ApiError,
+                    _,
+                >(|e| e.status >= 500),
+            ),
         )
         .before_sleep(
             ::retry_core::__private::hook::<
