@@ -3,11 +3,12 @@
 //!
 //! The macro works in three stages, each in its own module:
 //!
-//! - parse: [`attr`] reads `key = value` pairs, [`dsl`] the strategy expressions (`stop`,
-//!   `wait`, `retry`), [`item`] the function;
-//! - validate: [`valid`] checks names, argument counts and literal values against the
-//!   vocabulary, and the keys against the function, collecting every error in a [`ctxt::Ctxt`];
-//! - expand: [`expand`] writes the body as a loop over `retry_core`'s engine.
+//! - parse: `attr.rs` reads `key = value` pairs, `dsl.rs` the strategy expressions (`stop`,
+//!   `wait`, `retry`), `item.rs` the function, `lit.rs` numbers and durations;
+//! - validate: `valid.rs` checks names, argument counts and literal values against the
+//!   vocabulary, and the keys against the function, collecting every error in one context
+//!   (`ctxt.rs`);
+//! - expand: `expand.rs` writes the body as a loop over `retry_core`'s engine.
 //!
 //! On any error the function is emitted unchanged next to the `compile_error!`s, so the rest of
 //! the crate still type-checks and editors keep working.
