@@ -522,7 +522,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "`#[retry]` cannot retry a function returning `{Self}`",
         label = "not a `Result`",
-        note = "return a `Result`, or retry on values with `retry = if_result(..)`"
+        note = "`#[retry]` reads a return type whose name ends in `Result` as a `Result`; to retry on values of another type, name it through an alias that does not end in `Result` and use `retry = if_result(..)`"
     )]
     pub trait ResultLike {
         /// The success type.
