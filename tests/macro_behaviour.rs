@@ -599,15 +599,34 @@ fn rate_limited(
     Err(RateLimited { hint })
 }
 
+// The builder's spelling, `.cap(d)`, means the same as `cap = d`.
+#[retry(
+    stop = attempts(4),
+    wait = retry_after(exponential(1, 0, 30)).cap(10s) + fixed(100ms),
+    sleep = clock.clone(),
+)]
+fn rate_limited_builder_spelling(
+    clock: &TestClock,
+    hints: &[Option<u64>],
+    calls: &mut usize,
+) -> Result<(), RateLimited> {
+    let hint = hints[*calls].map(Duration::from_secs);
+    *calls += 1;
+    Err(RateLimited { hint })
+}
+
 #[test]
 fn retry_after_honours_hints_capped_and_falls_back() {
+    let hints = [Some(3), None, Some(3600), None];
+    let expected = [3100, 2100, 10100].map(Duration::from_millis);
     let clock = TestClock::new();
     let mut calls = 0;
-    assert!(rate_limited(&clock, &[Some(3), None, Some(3600), None], &mut calls).is_err());
-    assert_eq!(
-        clock.sleeps(),
-        [3100, 2100, 10100].map(Duration::from_millis)
-    );
+    assert!(rate_limited(&clock, &hints, &mut calls).is_err());
+    assert_eq!(clock.sleeps(), expected);
+    let clock = TestClock::new();
+    let mut calls = 0;
+    assert!(rate_limited_builder_spelling(&clock, &hints, &mut calls).is_err());
+    assert_eq!(clock.sleeps(), expected);
 }
 
 #[retry(stop = after_delay(5s), wait = fixed(2))]

@@ -160,7 +160,8 @@ pub use transient::{AttemptTimedOut, Transient};
 /// Arguments are positional in the order of the table above, or named:
 /// `exponential(multiplier = 1, min = 2, max = 10)`. `exponential`, `random_exponential` and
 /// `exponential_jitter` also take a named `base` (default 2); `retry_after` a named `cap` (default
-/// 60 s). A bare number is a duration in seconds (`2`, `0.5`); a suffix picks another unit: `ns`,
+/// 60 s). The builders' spelling works too: `exponential(1, 0, 60).base(3)`,
+/// `retry_after(fixed(1)).cap(10)`. A bare number is a duration in seconds (`2`, `0.5`); a suffix picks another unit: `ns`,
 /// `us`, `ms`, `s`, `m`, `h` (`500ms`, `2m`). Any argument may be a Rust expression instead of a
 /// literal: literals are checked at compile time, expressions are converted with
 /// [`IntoDuration`] at run time (`Duration`s, integers and floats as seconds). A whole strategy may

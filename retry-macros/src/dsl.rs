@@ -255,11 +255,34 @@ fn parse_unary(input: ParseStream, position: Position) -> syn::Result<Dsl> {
     }
     if lookahead.peek(Ident) {
         let name = input.call(Ident::parse_any)?;
-        let args = if input.peek(token::Paren) {
+        let mut args: Option<CallArgs> = if input.peek(token::Paren) {
             Some(input.parse()?)
         } else {
             None
         };
+        // `retry_after(w).cap(d)` and `exponential(..).base(b)`, as the builders spell them: the
+        // same as the named arguments `cap = d` and `base = b`.
+        while input.peek(Token![.]) {
+            let dot: Token![.] = input.parse()?;
+            let method: Ident = input.parse()?;
+            let content;
+            syn::parenthesized!(content in input);
+            let value: Expr = content.parse()?;
+            if !content.is_empty() {
+                return Err(content.error(format!("`.{method}(..)` takes one argument")));
+            }
+            let eq = Token![=](dot.span);
+            let arg = CallArg {
+                name: Some((method, eq)),
+                value,
+            };
+            args.get_or_insert_with(|| CallArgs {
+                paren: token::Paren(name.span()),
+                args: Punctuated::new(),
+            })
+            .args
+            .push(arg);
+        }
         return Ok(Dsl::Call { name, args });
     }
     if input.peek(syn::LitInt) || input.peek(syn::LitFloat) {
@@ -434,6 +457,26 @@ mod tests {
             panic!()
         };
         assert!(args.args[0].name.is_none());
+    }
+
+    #[test]
+    fn builder_methods_are_named_arguments() {
+        let d = Dsl::parser(Position::Wait)
+            .parse_str("retry_after(exponential(1, 0, 30).base(3)).cap(2) + fixed(1)")
+            .unwrap();
+        assert_eq!(shape(&d), "(retry_after/2 + fixed/1)");
+        let Dsl::Binary { lhs, .. } = d else { panic!() };
+        let Dsl::Call {
+            args: Some(args), ..
+        } = *lhs
+        else {
+            panic!()
+        };
+        assert_eq!(args.args[1].name.as_ref().unwrap().0, "cap");
+        assert_eq!(
+            args.args[0].value.to_token_stream().to_string(),
+            "exponential (1 , 0 , 30) . base (3)"
+        );
     }
 
     #[test]

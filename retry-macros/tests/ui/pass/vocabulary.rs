@@ -49,6 +49,7 @@ mod policies {
         + exponential_jitter(initial = 1ms, max = 2ms, jitter = 0, base = 2)
         + equal_jitter(1ms, 2ms) + decorrelated_jitter(1ms, 2ms)
         + chain(fixed(0), fixed(1ns) + none, chain(none)) + retry_after(none) + retry_after(fixed(0), cap = 1ms)
+        + retry_after(exponential(0.001, 0.001, 0.002).base(3)).cap(2ms)
         + from_fn(|s| Duration::from_nanos(s.attempt().into())) + policies::my_wait(),
     retry = if_error(|e| e.is_transient()) | !if_result(|v| *v == ()) & always | transient & !never
         | on_error & if_source(|e: &Error| e.to_string() == "error") | retry_if(|r| r.is_err())
