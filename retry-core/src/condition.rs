@@ -49,6 +49,11 @@ use crate::transient::Transient;
 /// let odd = |r: &Result<u32, ()>| matches!(r, Ok(n) if n % 2 == 1);
 /// assert!(odd.should_retry(&Ok(3)));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a retry condition for outcomes of type `Result<{T}, {E}>`",
+    label = "not a retry condition for `Result<{T}, {E}>`",
+    note = "`transient` needs `{E}: retry_core::Transient`, `if_source` needs `{E}: std::error::Error + 'static`, and closures take `&{E}` (`if_error`), `&{T}` (`if_result`) or `&Result<{T}, {E}>` (`retry_if`)"
+)]
 pub trait RetryCondition<T, E> {
     /// `true` to retry this outcome (subject to the stop strategy), `false` to return it.
     fn should_retry(&self, outcome: &Result<T, E>) -> bool;

@@ -23,6 +23,11 @@ use crate::state::RetryState;
 /// hook.call(&RetryState::at_attempt(3, None));
 /// assert_eq!(seen.get(), 3);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a hook for `RetryState<{T}, {E}>`",
+    label = "not a hook for `RetryState<{T}, {E}>`",
+    note = "a hook is a closure or function taking `&RetryState<{T}, {E}>`; the `retry_core::log` hooks need `{E}: Display`"
+)]
 pub trait Hook<T, E> {
     /// Runs the hook.
     fn call(&self, state: &RetryState<T, E>);

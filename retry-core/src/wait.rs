@@ -55,6 +55,11 @@ pub use crate::retry_after::{RetryAfterWait, retry_after};
 /// let state = RetryState::at_attempt(1, Some(Err("timeout")));
 /// assert_eq!(wait.next_wait(&mut (), &state, &mut JitterRng::seeded(0)), Duration::from_secs(5));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a wait strategy for outcomes of type `Result<{T}, {E}>`",
+    label = "not a wait strategy for `Result<{T}, {E}>`",
+    note = "`retry_after` needs `{E}: retry_core::RetryAfter`, and `from_fn` closures take `&RetryState<{T}, {E}>` and return a `Duration`"
+)]
 pub trait Wait<T, E> {
     /// Per-call memory of the strategy.
     type State: Default;
