@@ -273,7 +273,7 @@ impl Generator<'_> {
             quote!(let #mutability #ident = ::core::clone::Clone::clone(&#ident);)
         });
 
-        let uses_run_attempt = is_async
+        let uses_guard = is_async
             && match &model.policy {
                 PolicySource::Expr(_) => true,
                 PolicySource::Built(built) => built.timeout.is_some(),
@@ -281,7 +281,7 @@ impl Generator<'_> {
         // A return type the body cannot name is pinned by a return edge that is never taken.
         let return_edge = (self.types.attempt.is_none()
             && self.conversion != Conversion::RetryError
-            && !uses_run_attempt)
+            && !uses_guard)
             .then(|| {
                 quote! {
                     if false {
@@ -296,7 +296,7 @@ impl Generator<'_> {
                 None => quote!(async { #(#body)* }),
             };
             let sleep = quote!(#engine.sleep(#delay).await;);
-            if uses_run_attempt {
+            if uses_guard {
                 let fut = if self.conversion == Conversion::Identity
                     || self.conversion == Conversion::RetryError
                 {
@@ -307,7 +307,8 @@ impl Generator<'_> {
                 };
                 (
                     quote! {
-                        let #value = #engine.run_attempt(#fut).await;
+                        let #value = #engine.guard_attempt(#fut).await;
+                        let #value = #engine.finish_attempt(#value);
                     },
                     sleep,
                 )

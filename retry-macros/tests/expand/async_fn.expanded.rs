@@ -47,7 +47,7 @@ async fn fetch(url: &str) -> io::Result<String> {
     loop {
         __engine.before_attempt();
         let __value = __engine
-            .run_attempt(async {
+            .guard_attempt(async {
                 <io::Result<
                     String,
                 > as ::retry_core::__private::ResultLike>::into_result(
@@ -65,6 +65,7 @@ async fn fetch(url: &str) -> io::Result<String> {
                 )
             })
             .await;
+        let __value = __engine.finish_attempt(__value);
         let __delay = match __engine.on_outcome(__value) {
             ::retry_core::__private::Step::Retry(__delay) => __delay,
             ::retry_core::__private::Step::Done(__outcome) => {
