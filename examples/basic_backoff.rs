@@ -4,34 +4,21 @@
 //! cargo run --example basic_backoff
 //! ```
 
-use retry_core::condition::transient;
 use retry_core::http::HttpError;
-use retry_core::stop::attempts;
-use retry_core::wait::exponential;
-use retry_core::{RetryState, Retrying};
+use retry_core::{RetryState, retry};
 use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{MockConfig, MockServer, Reply};
 
 /// Asks once, retrying transient failures with exponential backoff: 100 ms, 200 ms, 400 ms, ...
 /// capped at 2 s, five attempts at most.
-///
-/// With the attribute this is:
-///
-/// ```ignore
-/// #[retry(stop = attempts(5), wait = exponential(0.1, 0.1, 2), retry = transient,
-///         before_sleep = report_retry)]
-/// async fn ask(client: &ChatClient, request: &ChatRequest) -> Result<ChatResponse, HttpError> {
-///     client.complete(request).await
-/// }
-/// ```
+#[retry(
+    stop = attempts(5),
+    wait = exponential(100ms, 100ms, 2s),
+    retry = transient,
+    before_sleep = report_retry,
+)]
 async fn ask(client: &ChatClient, request: &ChatRequest) -> Result<ChatResponse, HttpError> {
-    Retrying::new()
-        .stop(attempts(5))
-        .wait(exponential(0.1, 0.1, 2))
-        .retry(transient())
-        .before_sleep(report_retry)
-        .call_async(|| client.complete(request))
-        .await
+    client.complete(request).await
 }
 
 fn report_retry(state: &RetryState<ChatResponse, HttpError>) {

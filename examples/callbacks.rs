@@ -5,17 +5,12 @@
 //! cargo run --example callbacks
 //! ```
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-
-use retry_core::condition::transient;
 use retry_core::http::HttpError;
-use retry_core::stop::attempts;
-use retry_core::wait::fixed;
-use retry_core::{RetryError, RetryState, Retrying};
+use retry_core::{RetryError, RetryState, retry};
 use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{MockConfig, MockServer, Reply};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 type State = RetryState<ChatResponse, HttpError>;
 
@@ -52,28 +47,22 @@ impl Metrics {
     }
 }
 
-/// With the attribute:
-///
-/// ```ignore
-/// #[retry(stop = attempts(4), wait = fixed(50ms), retry = transient,
-///         before = |s| metrics.on_attempt(s), after = |s| metrics.on_failure(s),
-///         before_sleep = |s| metrics.on_sleep(s))]
-/// async fn ask(..) -> Result<ChatResponse, RetryError<HttpError>> { .. }
-/// ```
+/// Four attempts 50 ms apart, transient failures only; every hook reports to `metrics`, and a
+/// final error carries the attempts, elapsed time and reason.
+#[retry(
+    stop = attempts(4),
+    wait = fixed(50ms),
+    retry = transient,
+    before = |s| metrics.on_attempt(s),
+    after = |s| metrics.on_failure(s),
+    before_sleep = |s| metrics.on_sleep(s),
+)]
 async fn ask(
     client: &ChatClient,
     request: &ChatRequest,
     metrics: &Metrics,
 ) -> Result<ChatResponse, RetryError<HttpError>> {
-    Retrying::new()
-        .stop(attempts(4))
-        .wait(fixed(Duration::from_millis(50)))
-        .retry(transient())
-        .before(|s: &State| metrics.on_attempt(s))
-        .after(|s: &State| metrics.on_failure(s))
-        .before_sleep(|s: &State| metrics.on_sleep(s))
-        .call_async_detailed(|| client.complete(request))
-        .await
+    client.complete(request).await
 }
 
 /// What to undo when a prompt is given up on: here, a reservation made before asking.

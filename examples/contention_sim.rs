@@ -164,8 +164,8 @@ fn report(series: &[Series]) -> Result<String, std::fmt::Error> {
         out,
         "\nThe study's exponential wait after the n-th failure is `min(cap, base * 2^n)`; ours \
          is `multiplier * 2^(n-1)`, so the study's base of 5 ms is a multiplier of 10 ms. The \
-         bare `#[retry]` default runs as it is (100 ms, 20 s): scaled to the study's 10 ms and \
-         2 s it is exactly the full-jitter row, so only the unscaled one adds information. The \
+         defaults run as they are (100 ms, 20 s): base-2 full jitter scaled to the study's 10 ms \
+         and 2 s is exactly the full-jitter row, so only the unscaled one adds information. The \
          real default also stops after 3 attempts; here every client retries until it \
          succeeds, as in the study.\n"
     )?;

@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use retry_core::StopReason;
 use retry_core::config::PolicyTable;
+use retry_core::http::HttpError;
+use retry_core::{RetryError, StopReason, retry};
 use retry_examples::batch::RequestBudget;
-use retry_examples::chat::{ChatClient, ChatRequest};
+use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{Faults, MockConfig, MockServer};
 
 const POLICIES: &str = r#"
@@ -37,6 +38,19 @@ backoff = "fixed"
 initial_delay = "50ms"
 retry_after_cap = "200ms"
 "#;
+
+/// One prompt under its model's policy from the table, sharing the batch's request budget; a
+/// final error says how many attempts it took and why it stopped.
+#[retry(policy = table.for_model(model).budget(budget.clone()))]
+async fn ask(
+    table: &PolicyTable,
+    model: &str,
+    budget: &Arc<RequestBudget>,
+    client: &ChatClient,
+    request: &ChatRequest,
+) -> Result<ChatResponse, RetryError<HttpError>> {
+    client.complete(request).await
+}
 
 #[derive(Debug, Default)]
 struct Tally {
@@ -73,12 +87,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         }
         let request = ChatRequest::new(model, format!("Question {i}"));
-        // With the attribute: #[retry(policy = table.for_model(&model).budget(budget.clone()))]
-        let policy = table.for_model(model).budget(budget.clone());
-        match policy
-            .call_async_detailed(|| client.complete(&request))
-            .await
-        {
+        match ask(&table, model, &budget, &client, &request).await {
             Ok(_) => tally.ok += 1,
             Err(e) if e.reason() == StopReason::Budget => tally.budget_refused += 1,
             Err(e) if e.reason().is_exhausted() => tally.exhausted += 1,

@@ -10,11 +10,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use retry_core::condition::transient;
 use retry_core::http::HttpError;
-use retry_core::stop::attempts;
-use retry_core::wait::{fixed, retry_after};
-use retry_core::{RetryAfter, RetryState, Retrying};
+use retry_core::{RetryAfter, RetryState, retry};
 use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{Faults, MockConfig, MockServer};
 
@@ -77,33 +74,21 @@ impl RateLimiter {
     }
 }
 
-/// With the attribute:
-///
-/// ```ignore
-/// #[retry(stop = attempts(5), wait = retry_after(fixed(0.2)).cap(2), retry = transient,
-///         before_sleep = |s| pause_on_hint(limiter, s))]
-/// async fn ask(limiter: &RateLimiter, client: &ChatClient, request: &ChatRequest)
-///     -> Result<ChatResponse, HttpError>
-/// {
-///     limiter.acquire().await;
-///     client.complete(request).await
-/// }
-/// ```
+/// Every attempt waits for a token from the shared limiter; a 429's `Retry-After` pauses the
+/// limiter for everyone (capped at 2 s) and is honoured by this call's own wait.
+#[retry(
+    stop = attempts(5),
+    wait = retry_after(fixed(200ms), cap = 2s),
+    retry = transient,
+    before_sleep = |s| pause_on_hint(limiter, s),
+)]
 async fn ask(
     limiter: &RateLimiter,
     client: &ChatClient,
     request: &ChatRequest,
 ) -> Result<ChatResponse, HttpError> {
-    Retrying::new()
-        .stop(attempts(5))
-        .wait(retry_after(fixed(0.2)).cap(2))
-        .retry(transient())
-        .before_sleep(|s: &RetryState<ChatResponse, HttpError>| pause_on_hint(limiter, s))
-        .call_async(|| async {
-            limiter.acquire().await;
-            client.complete(request).await
-        })
-        .await
+    limiter.acquire().await;
+    client.complete(request).await
 }
 
 fn pause_on_hint(limiter: &RateLimiter, state: &RetryState<ChatResponse, HttpError>) {

@@ -6,11 +6,8 @@
 //! ```
 
 use http::StatusCode;
-use retry_core::condition::if_error;
 use retry_core::http::HttpError;
-use retry_core::stop::attempts;
-use retry_core::wait::{exponential, retry_after};
-use retry_core::{RetryState, Retrying};
+use retry_core::{RetryState, retry};
 use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{MockConfig, MockServer, Reply, RetryAfterValue};
 
@@ -23,23 +20,16 @@ fn worth_retrying(error: &HttpError) -> bool {
     }
 }
 
-/// With the attribute:
-///
-/// ```ignore
-/// #[retry(stop = attempts(4), wait = retry_after(exponential(0.1, 0.1, 1)).cap(2),
-///         retry = if_error(worth_retrying), before_sleep = report_retry)]
-/// async fn ask(client: &ChatClient, request: &ChatRequest) -> Result<ChatResponse, HttpError> {
-///     client.complete(request).await
-/// }
-/// ```
+/// Four attempts at most; the server's `Retry-After` when it sends one (capped at 2 s),
+/// exponential backoff from 100 ms otherwise.
+#[retry(
+    stop = attempts(4),
+    wait = retry_after(exponential(100ms, 100ms, 1s), cap = 2s),
+    retry = if_error(worth_retrying),
+    before_sleep = report_retry,
+)]
 async fn ask(client: &ChatClient, request: &ChatRequest) -> Result<ChatResponse, HttpError> {
-    Retrying::new()
-        .stop(attempts(4))
-        .wait(retry_after(exponential(0.1, 0.1, 1)).cap(2))
-        .retry(if_error(worth_retrying))
-        .before_sleep(report_retry)
-        .call_async(|| client.complete(request))
-        .await
+    client.complete(request).await
 }
 
 fn report_retry(state: &RetryState<ChatResponse, HttpError>) {
