@@ -90,6 +90,11 @@ pub mod timeout;
 mod transient;
 pub mod wait;
 
+// The README's examples are compiled and run as doctests, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 pub use duration::IntoDuration;
 pub use engine::{Engine, Step};
 pub use error::RetryError;
