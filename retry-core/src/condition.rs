@@ -341,7 +341,7 @@ impl<T, E> RetryCondition<T, E> for Always {
     }
 }
 
-/// Retries nothing. See [`never`].
+/// Retries nothing. See [`never()`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Never;
 

@@ -206,7 +206,7 @@ impl Stop for BeforeDelay {
     }
 }
 
-/// Never stops. See [`never`].
+/// Never stops. See [`never()`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Never;
 
