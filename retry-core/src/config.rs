@@ -203,6 +203,8 @@ impl Stop for ConfiguredStop {
 ///     delays(&config.backoff(), 4, 0),
 ///     [250, 500, 1000, 1000].map(Duration::from_millis),
 /// );
+/// // Configured backoffs never read the clock; only a `deadline` does.
+/// assert!(!retry_core::wait::Wait::<(), ()>::needs_clock(&config.backoff()));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConfiguredWait {
@@ -234,6 +236,11 @@ impl<T, E> Wait<T, E> for ConfiguredWait {
                 wait::decorrelated_jitter(initial, max).next_wait(previous, retry, rng)
             }
         }
+    }
+
+    #[inline]
+    fn needs_clock(&self) -> bool {
+        false
     }
 }
 
