@@ -160,7 +160,7 @@ pub use transient::{AttemptTimedOut, Transient};
 /// | `crate` | the path of `retry_core` when it is renamed or re-exported |
 ///
 /// A bare `#[retry]` is bounded, unlike tenacity's `@retry`: 3 attempts, full-jitter exponential
-/// waits from 100 ms capped at 20 s, every `Err` retried.
+/// waits from 100 ms growing by 1.3 per attempt, capped at 20 s, every `Err` retried.
 ///
 /// ## Arguments and durations
 ///
