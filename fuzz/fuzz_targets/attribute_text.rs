@@ -8,7 +8,9 @@ use retry_fuzz::ITEMS;
 use retry_fuzz::check::check_attribute;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (args, item) = match text.split_once('\0') {
         Some((args, item)) => (args, item.to_string()),
         None => (text, ITEMS[data.len() % ITEMS.len()].to_string()),

@@ -7,7 +7,9 @@ use retry_fuzz::ITEMS;
 use retry_fuzz::check::check_attribute;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok((args, item)) = retry_fuzz::tokens::from_bytes(data) else { return };
+    let Ok((args, item)) = retry_fuzz::tokens::from_bytes(data) else {
+        return;
+    };
     let item = ITEMS[item % ITEMS.len()].parse().expect("the items lex");
     check_attribute(args, item);
 });

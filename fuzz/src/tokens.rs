@@ -8,15 +8,78 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 
 /// Words of the attribute, the strategy language, tenacity, and Rust keywords.
 const IDENTS: &[&str] = &[
-    "stop", "wait", "retry", "before", "after", "before_sleep", "on_exhausted", "timeout",
-    "budget", "sleep", "policy", "name", "clone", "attempts", "after_delay", "before_delay",
-    "never", "on_flag", "on_cancel", "stop_if", "none", "fixed", "random", "incrementing",
-    "exponential", "random_exponential", "exponential_jitter", "equal_jitter",
-    "decorrelated_jitter", "chain", "retry_after", "from_fn", "if_error", "if_result",
-    "if_not_result", "if_source", "retry_if", "transient", "on_error", "always", "base", "cap",
-    "min", "max", "multiplier", "reraise", "ms", "fn", "async", "await", "move", "self", "Self",
-    "crate", "super", "_", "if", "let", "return", "impl", "dyn", "mut", "true", "f64", "NAN",
-    "Result", "Option", "Retrying", "new", "e", "s", "x",
+    "stop",
+    "wait",
+    "retry",
+    "before",
+    "after",
+    "before_sleep",
+    "on_exhausted",
+    "timeout",
+    "budget",
+    "sleep",
+    "policy",
+    "name",
+    "clone",
+    "attempts",
+    "after_delay",
+    "before_delay",
+    "never",
+    "on_flag",
+    "on_cancel",
+    "stop_if",
+    "none",
+    "fixed",
+    "random",
+    "incrementing",
+    "exponential",
+    "random_exponential",
+    "exponential_jitter",
+    "equal_jitter",
+    "decorrelated_jitter",
+    "chain",
+    "retry_after",
+    "from_fn",
+    "if_error",
+    "if_result",
+    "if_not_result",
+    "if_source",
+    "retry_if",
+    "transient",
+    "on_error",
+    "always",
+    "base",
+    "cap",
+    "min",
+    "max",
+    "multiplier",
+    "reraise",
+    "ms",
+    "fn",
+    "async",
+    "await",
+    "move",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "_",
+    "if",
+    "let",
+    "return",
+    "impl",
+    "dyn",
+    "mut",
+    "true",
+    "f64",
+    "NAN",
+    "Result",
+    "Option",
+    "Retrying",
+    "new",
+    "e",
+    "s",
+    "x",
 ];
 
 const PUNCTS: &[char] = &[
@@ -44,7 +107,10 @@ impl Tok {
             Tok::Word(i) => Ident::new(IDENTS[*i as usize % IDENTS.len()], span).into(),
             Tok::Ident(text) => {
                 let valid = !text.is_empty()
-                    && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && text
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                     && text != "_";
                 if !valid {
@@ -56,12 +122,18 @@ impl Tok {
                 .unwrap_or_else(|_| Literal::string(text))
                 .into(),
             Tok::Number(n, unit) => {
-                let units = ["", "ms", "s", "us", "ns", "m", "h", "sec", "u8", "f64", ".5", "e400"];
+                let units = [
+                    "", "ms", "s", "us", "ns", "m", "h", "sec", "u8", "f64", ".5", "e400",
+                ];
                 let text = format!("{n}{}", units[*unit as usize % units.len()]);
                 Literal::from_str(&text).ok()?.into()
             }
             Tok::Punct(c, joint) => {
-                let spacing = if *joint { Spacing::Joint } else { Spacing::Alone };
+                let spacing = if *joint {
+                    Spacing::Joint
+                } else {
+                    Spacing::Alone
+                };
                 Punct::new(PUNCTS[*c as usize % PUNCTS.len()], spacing).into()
             }
             Tok::Group(d, inner) => {
