@@ -114,7 +114,9 @@ pub fn retry_after_hint(headers: &HeaderMap) -> Option<Duration> {
 ///    1 000 000 000, otherwise seconds until the reset. Fractions are allowed.
 ///
 /// Invalid values are skipped, so a garbage `Retry-After` next to a valid `X-RateLimit-Reset`
-/// still yields a hint. Values that are not visible ASCII are ignored.
+/// still yields a hint. Values that are not visible ASCII are ignored. Huge values saturate (at
+/// [`Duration::MAX`] for a reset no clock can reach) and never panic: bound the result with a cap
+/// before sleeping, as [`retry_after(..).cap(d)`](crate::wait::RetryAfterWait::cap) does.
 ///
 /// ```
 /// use retry_core::http::retry_after_hint_at;
@@ -144,7 +146,7 @@ pub fn retry_after_hint_at(headers: &HeaderMap, now: SystemTime) -> Option<Durat
     }
     let reset = text("x-ratelimit-reset").and_then(non_negative_number)?;
     if reset >= EPOCH_THRESHOLD as f64 {
-        Some(until(UNIX_EPOCH + secs_f64(reset), now))
+        Some(until_unix_time(secs_f64(reset), now))
     } else {
         Some(secs_f64(reset))
     }
@@ -169,6 +171,16 @@ fn secs_f64(secs: f64) -> Duration {
 
 fn until(then: SystemTime, now: SystemTime) -> Duration {
     then.duration_since(now).unwrap_or(Duration::ZERO)
+}
+
+/// The time from `now` until `then` (a Unix time), zero if past. Computed on durations, never as
+/// `UNIX_EPOCH + then`: a server may send a reset no `SystemTime` can hold, and adding it would
+/// panic.
+fn until_unix_time(then: Duration, now: SystemTime) -> Duration {
+    match now.duration_since(UNIX_EPOCH) {
+        Ok(since_epoch) => then.saturating_sub(since_epoch),
+        Err(before_epoch) => then.saturating_add(before_epoch.duration()),
+    }
 }
 
 /// 408 Request Timeout, 429 Too Many Requests, 500 Internal Server Error, 502 Bad Gateway,

@@ -393,3 +393,230 @@ async fn an_async_operation_that_panics_is_not_retried() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Budgets after a panic. A panic ends the call where it happens, and a shared budget is left
+// exactly as if the call had ended there without one: every panicking call has a twin that ends
+// at the same point normally (a non-retryable error, the stop strategy, or cancellation while
+// sleeping), run on a second budget of the same kind. The two budgets hold the same count after
+// the calls, and keep agreeing, call for call, through the same workload afterwards.
+
+use retry_core::StopReason;
+use retry_core::budget::{RetryBudget, RetryQuota, TokenBucket};
+
+/// A budget whose whole state is one number.
+trait Counted: RetryBudget + Sized + 'static {
+    fn fresh() -> Self;
+    fn count(&self) -> u32;
+}
+
+impl Counted for TokenBucket {
+    fn fresh() -> Self {
+        TokenBucket::new(10, 0.5).unwrap()
+    }
+    /// Thousandths of a token.
+    fn count(&self) -> u32 {
+        self.milli_tokens()
+    }
+}
+
+impl Counted for RetryQuota {
+    fn fresh() -> Self {
+        RetryQuota::with_costs(50, 5, 10, 1).unwrap()
+    }
+    fn count(&self) -> u32 {
+        self.available()
+    }
+}
+
+/// Where the call panics. Attempts fail retryably until then.
+#[derive(Clone, Copy, Debug)]
+enum Site {
+    /// The operation, on attempt 3.
+    Operation,
+    /// The retry predicate, on attempt 3's error.
+    Predicate,
+    /// The `after` hook, after attempt 3.
+    After,
+    /// The wait strategy, after attempt 3.
+    Wait,
+    /// The stop strategy, after attempt 3.
+    Stop,
+    /// The `before_sleep` hook, after attempt 2 (its retry already granted).
+    BeforeSleep,
+    /// The `before` hook, before attempt 3 (after the sleep that followed attempt 2).
+    Before,
+}
+
+const SITES: [Site; 7] = [
+    Site::Operation,
+    Site::Predicate,
+    Site::After,
+    Site::Wait,
+    Site::Stop,
+    Site::BeforeSleep,
+    Site::Before,
+];
+
+/// One call on `budget` that panics at `site`; returns the panic's message and the attempts made.
+fn panicking_call<B: Counted>(budget: &Arc<B>, site: Site) -> (String, u32) {
+    let calls = AtomicU32::new(0);
+    let at_3 = |s: &State| assert!(s.attempt() != 3, "{site:?} panicked");
+    let base = || {
+        Retrying::new()
+            .stop(attempts(10))
+            .wait(fixed(1))
+            .sleeper(TestClock::new())
+            .budget(budget.clone())
+    };
+    let text = match site {
+        Site::Operation => panic_message(|| {
+            base().call(|| -> Result<u32, String> {
+                let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+                assert!(n != 3, "{site:?} panicked");
+                Err(format!("failure {n}"))
+            })
+        }),
+        Site::Predicate => panic_message(|| {
+            base()
+                .retry(if_error(|e: &String| {
+                    assert_ne!(e, "failure 3", "{site:?} panicked");
+                    true
+                }))
+                .call(op(&calls, 100))
+        }),
+        Site::After => panic_message(|| base().after(at_3).call(op(&calls, 100))),
+        Site::Wait => panic_message(|| {
+            base()
+                .wait(move |s: &State| {
+                    at_3(s);
+                    Duration::from_secs(1)
+                })
+                .call(op(&calls, 100))
+        }),
+        Site::Stop => panic_message(|| {
+            base()
+                .stop(
+                    attempts(10)
+                        | stop_if(|s: &RetryStats| {
+                            assert!(s.attempt() != 3, "{site:?} panicked");
+                            false
+                        }),
+                )
+                .call(op(&calls, 100))
+        }),
+        Site::BeforeSleep => panic_message(|| {
+            base()
+                .before_sleep(|s: &State| assert!(s.attempt() != 2, "{site:?} panicked"))
+                .call(op(&calls, 100))
+        }),
+        Site::Before => panic_message(|| base().before(at_3).call(op(&calls, 100))),
+    };
+    (text, calls.load(Ordering::SeqCst))
+}
+
+/// The twin of [`panicking_call`]: a call that ends at the same point without a panic. Returns
+/// the attempts made.
+async fn ending_call<B: Counted>(budget: &Arc<B>, site: Site) -> u32 {
+    let calls = AtomicU32::new(0);
+    let base = || {
+        Retrying::new()
+            .stop(attempts(10))
+            .wait(fixed(1))
+            .sleeper(TestClock::new())
+            .budget(budget.clone())
+    };
+    match site {
+        // Attempt 3 fails with an error that is not retryable: the budget is not touched.
+        Site::Operation | Site::Predicate => {
+            let outcome = base()
+                .retry(if_error(|e: &String| e != "fatal"))
+                .call_detailed(|| {
+                    let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+                    Err::<u32, _>(if n == 3 {
+                        "fatal".into()
+                    } else {
+                        format!("failure {n}")
+                    })
+                });
+            assert_eq!(outcome.unwrap_err().reason(), StopReason::NotRetryable);
+        }
+        // The stop strategy ends the call after attempt 3's failure was charged.
+        Site::After | Site::Wait | Site::Stop => {
+            let outcome = base().stop(attempts(3)).call_detailed(op(&calls, 100));
+            assert_eq!(outcome.unwrap_err().reason(), StopReason::Attempts);
+        }
+        // Dropped while sleeping after attempt 2, its retry granted: cancelled by a timeout.
+        Site::BeforeSleep | Site::Before => {
+            let policy = Retrying::new()
+                .stop(attempts(10))
+                .wait(fixed(1))
+                .budget(budget.clone());
+            let call = policy.call_async(|| {
+                let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+                async move { Err::<u32, _>(format!("failure {n}")) }
+            });
+            let cancelled = tokio::time::timeout(Duration::from_millis(1500), call).await;
+            assert!(cancelled.is_err());
+        }
+    }
+    calls.load(Ordering::SeqCst)
+}
+
+/// The same calls after the panic, on either budget: a success on the second attempt, a
+/// first-try success, then an outage until the budget refuses. The count after each, and how
+/// the outage ended.
+fn workload<B: Counted>(budget: &Arc<B>) -> Vec<(u32, u32, Option<StopReason>)> {
+    let policy = Retrying::new()
+        .stop(attempts(50))
+        .wait(fixed(1))
+        .sleeper(TestClock::new())
+        .budget(budget.clone());
+    let mut seen = Vec::new();
+    for succeed_at in [2, 1, u32::MAX] {
+        let calls = AtomicU32::new(0);
+        let reason = policy
+            .call_detailed(op(&calls, succeed_at))
+            .err()
+            .map(|e| e.reason());
+        seen.push((budget.count(), calls.load(Ordering::SeqCst), reason));
+    }
+    seen
+}
+
+async fn a_panic_is_a_call_ending_there<B: Counted>(expected_after: [u32; 7]) {
+    for (site, expected) in SITES.into_iter().zip(expected_after) {
+        let panicked = Arc::new(B::fresh());
+        let ended = Arc::new(B::fresh());
+        let (text, attempts_made) = panicking_call(&panicked, site);
+        assert!(text.contains(&format!("{site:?} panicked")), "{text}");
+        let twin_attempts = ending_call(&ended, site).await;
+        // Attempt 3 runs (and fails, or panics) unless the call stops while sleeping before it.
+        let made = match site {
+            Site::BeforeSleep | Site::Before => 2,
+            _ => 3,
+        };
+        assert_eq!((attempts_made, twin_attempts), (made, made), "{site:?}");
+        assert_eq!(panicked.count(), expected, "{site:?}: after the panic");
+        assert_eq!(ended.count(), expected, "{site:?}: after its twin");
+        let after_panic = workload(&panicked);
+        assert_eq!(after_panic, workload(&ended), "{site:?}");
+        // The outage really ran into the budget (so the workload tested it).
+        assert_eq!(after_panic[2].2, Some(StopReason::Budget), "{site:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_leaves_a_shared_token_bucket_as_a_call_ending_there_would() {
+    // 10 tokens: two failures charged leave 8, three leave 7. A granted retry costs a bucket
+    // nothing, so the two sleeping sites leave 8 too.
+    a_panic_is_a_call_ending_there::<TokenBucket>([8000, 8000, 7000, 7000, 7000, 8000, 8000]).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_leaves_a_shared_retry_quota_as_a_call_ending_there_would() {
+    // 50 units, 5 per retry: every site comes after two granted retries (a quota charges the
+    // retry, not the failure), and a permit taken by a call that panics is never refunded,
+    // exactly as for a call dropped while it sleeps.
+    a_panic_is_a_call_ending_there::<RetryQuota>([40; 7]).await;
+}

@@ -12,11 +12,15 @@
 //!
 //! On any error the function is emitted unchanged next to the `compile_error!`s, so the rest of
 //! the crate still type-checks and editors keep working.
+//!
+//! `pipeline.rs` runs the three stages on `proc_macro2` tokens and is the only module the entry
+//! point below calls. No module but this file names `proc_macro`, so the fuzz targets in `fuzz/`
+//! (which cannot link a proc-macro crate) include the modules by path and drive the same
+//! pipeline; `check.rs` is the property every generated input must satisfy, shared by those
+//! targets and by the proptest twins in `properties.rs`.
 #![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
-use proc_macro2::TokenStream as TokenStream2;
-use quote::quote;
 
 mod attr;
 mod ctxt;
@@ -24,73 +28,18 @@ mod dsl;
 mod expand;
 mod item;
 mod lit;
+mod pipeline;
 mod valid;
 
+#[cfg(test)]
+mod check;
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod snapshots;
 
 /// Retries the annotated function; see `retry_core::retry` for the full documentation.
 #[proc_macro_attribute]
 pub fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
-    retry_impl(args.into(), item.into()).into()
-}
-
-/// The attribute on `proc_macro2` tokens, for the snapshot tests.
-fn retry_impl(args: TokenStream2, input: TokenStream2) -> TokenStream2 {
-    let cx = ctxt::Ctxt::new();
-    let parsed_args = attr::parse(args, &cx);
-    let item: item::ItemFn = match syn::parse2(input.clone()) {
-        Ok(item) => item,
-        Err(error) => {
-            let error = if looks_like_fn(&input) {
-                error
-            } else {
-                syn::Error::new_spanned(
-                    first_tokens(&input),
-                    "`#[retry]` can only be used on functions and methods",
-                )
-            };
-            cx.syn_error(error);
-            let errors = cx.check().err().map(|e| e.to_compile_error());
-            return quote!(#errors #input);
-        }
-    };
-    let analysis = item::analyze(&item);
-    let model = valid::validate(&cx, parsed_args, &item, analysis);
-    match cx.check() {
-        Ok(()) => expand::expand(model, item),
-        Err(errors) => {
-            let errors = errors.to_compile_error();
-            quote!(#errors #item)
-        }
-    }
-}
-
-/// `true` when the tokens, past attributes and qualifiers, reach `fn`.
-fn looks_like_fn(input: &TokenStream2) -> bool {
-    input
-        .clone()
-        .into_iter()
-        .any(|tt| matches!(&tt, proc_macro2::TokenTree::Ident(i) if i == "fn"))
-}
-
-/// The item's first tokens up to its name, for a "not a function" error.
-fn first_tokens(input: &TokenStream2) -> TokenStream2 {
-    let mut out = TokenStream2::new();
-    for tt in input.clone() {
-        let is_group = matches!(tt, proc_macro2::TokenTree::Group(_));
-        let is_attr_start = matches!(&tt, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#');
-        if is_group || is_attr_start {
-            if out.is_empty() {
-                continue;
-            }
-            break;
-        }
-        let is_ident = matches!(tt, proc_macro2::TokenTree::Ident(_));
-        out.extend([tt]);
-        if is_ident && out.clone().into_iter().count() >= 2 {
-            break;
-        }
-    }
-    out
+    pipeline::retry_impl(args.into(), item.into()).into()
 }

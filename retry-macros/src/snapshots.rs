@@ -41,7 +41,7 @@ fn drop_retry_import(tree: &mut UseTree) -> bool {
 }
 
 fn expand<T: syn::parse::Parse + ToTokens>(item: &mut T, args: TokenStream) {
-    let output = crate::retry_impl(args, item.to_token_stream());
+    let output = crate::pipeline::retry_impl(args, item.to_token_stream());
     *item = syn::parse2(output).expect("the expansion parses back");
 }
 
