@@ -114,6 +114,22 @@ async fn annotated_failure_async() -> Result<u64, Failed> {
     operation_async(false, black_box(1)).await
 }
 
+/// The bare default again, built once at compile time and passed with `policy = &..`: what the
+/// attribute costs when the policy is not built inside the function (docs/BENCHMARKS.md).
+static DEFAULT_POLICY: Retrying = Retrying::new();
+
+#[retry(policy = &DEFAULT_POLICY)]
+#[inline]
+fn annotated_static() -> Result<u64, Failed> {
+    operation(true, black_box(1))
+}
+
+#[retry(policy = &DEFAULT_POLICY)]
+#[inline]
+async fn annotated_static_async() -> Result<u64, Failed> {
+    operation_async(true, black_box(1)).await
+}
+
 /// A current-thread runtime. Paused time on the failure path: there a zero wait is still a
 /// `tokio::time::sleep(0)` for every contender, which on a running clock waits for the timer's
 /// next 1 ms tick and would measure the tick instead of the loop.
@@ -156,6 +172,13 @@ fn annotated<const SUCCEED: bool>(g: &mut Group<'_>) {
             b.iter(annotated_failure)
         }
     });
+}
+
+/// Happy path only: on the failure path building the policy is lost in the noise.
+fn annotated_static_policy<const SUCCEED: bool>(g: &mut Group<'_>) {
+    if SUCCEED {
+        g.bench_function("#[retry(policy = &STATIC)]", |b| b.iter(annotated_static));
+    }
 }
 
 fn retrying_call<const SUCCEED: bool>(g: &mut Group<'_>) {
@@ -230,6 +253,14 @@ fn annotated_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
             b.to_async(rt).iter(annotated_failure_async)
         }
     });
+}
+
+fn annotated_static_policy_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
+    if SUCCEED {
+        g.bench_function("#[retry(policy = &STATIC)]", |b| {
+            b.to_async(rt).iter(annotated_static_async)
+        });
+    }
 }
 
 fn retrying_call_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
@@ -308,22 +339,24 @@ fn tokio_retry<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
 type SyncContender = fn(&mut Group<'_>);
 type AsyncContender = fn(&mut Group<'_>, &Runtime);
 
-fn sync_contenders<const SUCCEED: bool>() -> [SyncContender; 6] {
+fn sync_contenders<const SUCCEED: bool>() -> [SyncContender; 7] {
     [
         plain::<SUCCEED>,
         hand_loop::<SUCCEED>,
         annotated::<SUCCEED>,
+        annotated_static_policy::<SUCCEED>,
         retrying_call::<SUCCEED>,
         engine_by_hand::<SUCCEED>,
         backon_blocking::<SUCCEED>,
     ]
 }
 
-fn async_contenders<const SUCCEED: bool>() -> [AsyncContender; 7] {
+fn async_contenders<const SUCCEED: bool>() -> [AsyncContender; 8] {
     [
         plain_async::<SUCCEED>,
         hand_loop_async::<SUCCEED>,
         annotated_async::<SUCCEED>,
+        annotated_static_policy_async::<SUCCEED>,
         retrying_call_async::<SUCCEED>,
         engine_by_hand_async::<SUCCEED>,
         backon_async::<SUCCEED>,
@@ -368,16 +401,18 @@ fn future_sizes(_: &mut Criterion) {
     let body = operation_async(true, 1);
     let ours = policy.call_async(|| operation_async(true, 1));
     let annotated = annotated_happy_async();
+    let annotated_static = annotated_static_async();
     let backon = (|| operation_async(true, 1)).retry(ExponentialBuilder::default().with_jitter());
     let tokio_retry =
         tokio_retry::Retry::start(ExponentialBackoff::from_millis(100).take(2), || {
             operation_async(true, 1)
         });
     println!(
-        "future sizes (bytes): body {}, #[retry] async fn {}, Retrying::call_async {}, \
-         backon Retry {}, tokio-retry Retry {}",
+        "future sizes (bytes): body {}, #[retry] async fn {}, #[retry(policy = &STATIC)] {}, \
+         Retrying::call_async {}, backon Retry {}, tokio-retry Retry {}",
         size_of_val(&body),
         size_of_val(&annotated),
+        size_of_val(&annotated_static),
         size_of_val(&ours),
         size_of_val(&backon),
         size_of_val(&tokio_retry),
