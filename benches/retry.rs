@@ -6,7 +6,8 @@
 //! - `failure/*`: 3 attempts that all fail, with a zero wait (the loop's own cost, no sleeping).
 //!
 //! `cargo bench --bench retry` measures; `cargo test --benches` runs each benchmark once (quick
-//! test mode) so they keep compiling and working. Ratios against the hand-written loop are in
+//! test mode) so they keep compiling and working; `bash benches/callgrind.sh` counts each
+//! contender's instructions per call. Ratios against the hand-written loop and backon are in
 //! `docs/BENCHMARKS.md`.
 //!
 //! Every contender is one function of a group, `fn(&mut BenchmarkGroup)`, registered in that
