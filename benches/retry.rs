@@ -1,16 +1,17 @@
 //! Side-by-side benchmarks of one retried call: a plain call, a hand-written loop, this library
-//! (`Retrying::call`/`call_async`, the `Engine` driven by hand), backon and tokio-retry.
+//! (a `#[retry]`-annotated function, `Retrying::call`/`call_async`, the `Engine` driven by hand),
+//! backon and tokio-retry.
 //!
 //! - `happy/*`: the first attempt succeeds, which is what almost every call does;
 //! - `failure/*`: 3 attempts that all fail, with a zero wait (the loop's own cost, no sleeping).
 //!
 //! `cargo bench --bench retry` measures; `cargo test --benches` runs each benchmark once (quick
-//! test mode) so they keep compiling and working. Ratios against the hand-written loop are in
+//! test mode) so they keep compiling and working; `bash benches/callgrind.sh` counts each
+//! contender's instructions per call. Ratios against the hand-written loop and backon are in
 //! `docs/BENCHMARKS.md`.
 //!
 //! Every contender is one function of a group, `fn(&mut BenchmarkGroup)`, registered in that
-//! group's list: adding one (for example a `#[retry]`-annotated function) is one function and one
-//! list entry.
+//! group's list: adding one is one function and one list entry.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -20,7 +21,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use retry_core::stop::attempts;
 use retry_core::wait::none;
-use retry_core::{Retrying, Step};
+use retry_core::{Retrying, Step, retry};
 use tokio::runtime::Runtime;
 use tokio_retry::strategy::{ExponentialBackoff, FixedInterval};
 
@@ -86,6 +87,50 @@ async fn hand_written_async<T, E, F: Future<Output = Result<T, E>>>(
     }
 }
 
+/// The same calls as the hand-written loop's, through `#[retry]`: `#[inline]` like
+/// `hand_written`, the operation called in the body exactly as the loop's closure calls it (with
+/// `black_box` at every attempt). The happy path uses the bare default (3 attempts, full jitter),
+/// like `Retrying::call`; the failure path 3 attempts with no wait.
+#[retry]
+#[inline]
+fn annotated_happy() -> Result<u64, Failed> {
+    operation(true, black_box(1))
+}
+
+#[retry(stop = attempts(3), wait = none)]
+#[inline]
+fn annotated_failure() -> Result<u64, Failed> {
+    operation(false, black_box(1))
+}
+
+#[retry]
+#[inline]
+async fn annotated_happy_async() -> Result<u64, Failed> {
+    operation_async(true, black_box(1)).await
+}
+
+#[retry(stop = attempts(3), wait = none)]
+#[inline]
+async fn annotated_failure_async() -> Result<u64, Failed> {
+    operation_async(false, black_box(1)).await
+}
+
+/// The bare default again, built once at compile time and passed with `policy = &..`: what the
+/// attribute costs when the policy is not built inside the function (docs/BENCHMARKS.md).
+static DEFAULT_POLICY: Retrying = Retrying::new();
+
+#[retry(policy = &DEFAULT_POLICY)]
+#[inline]
+fn annotated_static() -> Result<u64, Failed> {
+    operation(true, black_box(1))
+}
+
+#[retry(policy = &DEFAULT_POLICY)]
+#[inline]
+async fn annotated_static_async() -> Result<u64, Failed> {
+    operation_async(true, black_box(1)).await
+}
+
 /// A current-thread runtime. Paused time on the failure path: there a zero wait is still a
 /// `tokio::time::sleep(0)` for every contender, which on a running clock waits for the timer's
 /// next 1 ms tick and would measure the tick instead of the loop.
@@ -118,6 +163,23 @@ fn hand_loop<const SUCCEED: bool>(g: &mut Group<'_>) {
             )
         })
     });
+}
+
+fn annotated<const SUCCEED: bool>(g: &mut Group<'_>) {
+    g.bench_function("#[retry]", |b| {
+        if SUCCEED {
+            b.iter(annotated_happy)
+        } else {
+            b.iter(annotated_failure)
+        }
+    });
+}
+
+/// Happy path only: on the failure path building the policy is lost in the noise.
+fn annotated_static_policy<const SUCCEED: bool>(g: &mut Group<'_>) {
+    if SUCCEED {
+        g.bench_function("#[retry(policy = &STATIC)]", |b| b.iter(annotated_static));
+    }
 }
 
 fn retrying_call<const SUCCEED: bool>(g: &mut Group<'_>) {
@@ -182,6 +244,24 @@ fn hand_loop_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
             )
         })
     });
+}
+
+fn annotated_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
+    g.bench_function("#[retry]", |b| {
+        if SUCCEED {
+            b.to_async(rt).iter(annotated_happy_async)
+        } else {
+            b.to_async(rt).iter(annotated_failure_async)
+        }
+    });
+}
+
+fn annotated_static_policy_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
+    if SUCCEED {
+        g.bench_function("#[retry(policy = &STATIC)]", |b| {
+            b.to_async(rt).iter(annotated_static_async)
+        });
+    }
 }
 
 fn retrying_call_async<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
@@ -260,20 +340,24 @@ fn tokio_retry<const SUCCEED: bool>(g: &mut Group<'_>, rt: &Runtime) {
 type SyncContender = fn(&mut Group<'_>);
 type AsyncContender = fn(&mut Group<'_>, &Runtime);
 
-fn sync_contenders<const SUCCEED: bool>() -> [SyncContender; 5] {
+fn sync_contenders<const SUCCEED: bool>() -> [SyncContender; 7] {
     [
         plain::<SUCCEED>,
         hand_loop::<SUCCEED>,
+        annotated::<SUCCEED>,
+        annotated_static_policy::<SUCCEED>,
         retrying_call::<SUCCEED>,
         engine_by_hand::<SUCCEED>,
         backon_blocking::<SUCCEED>,
     ]
 }
 
-fn async_contenders<const SUCCEED: bool>() -> [AsyncContender; 6] {
+fn async_contenders<const SUCCEED: bool>() -> [AsyncContender; 8] {
     [
         plain_async::<SUCCEED>,
         hand_loop_async::<SUCCEED>,
+        annotated_async::<SUCCEED>,
+        annotated_static_policy_async::<SUCCEED>,
         retrying_call_async::<SUCCEED>,
         engine_by_hand_async::<SUCCEED>,
         backon_async::<SUCCEED>,
@@ -317,14 +401,19 @@ fn future_sizes(_: &mut Criterion) {
     let policy = Retrying::new();
     let body = operation_async(true, 1);
     let ours = policy.call_async(|| operation_async(true, 1));
+    let annotated = annotated_happy_async();
+    let annotated_static = annotated_static_async();
     let backon = (|| operation_async(true, 1)).retry(ExponentialBuilder::default().with_jitter());
     let tokio_retry =
         tokio_retry::Retry::start(ExponentialBackoff::from_millis(100).take(2), || {
             operation_async(true, 1)
         });
     println!(
-        "future sizes (bytes): body {}, Retrying::call_async {}, backon Retry {}, tokio-retry Retry {}",
+        "future sizes (bytes): body {}, #[retry] async fn {}, #[retry(policy = &STATIC)] {}, \
+         Retrying::call_async {}, backon Retry {}, tokio-retry Retry {}",
         size_of_val(&body),
+        size_of_val(&annotated),
+        size_of_val(&annotated_static),
         size_of_val(&ours),
         size_of_val(&backon),
         size_of_val(&tokio_retry),

@@ -286,16 +286,29 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         if self.attempt == 1 && self.timing {
             self.start_clock();
         }
+        // Only the level check is inline (what `debug!` checks first), so this function stays
+        // small enough to inline into every loop; the event itself is out of line.
         #[cfg(feature = "tracing")]
+        if tracing::Level::DEBUG <= tracing::level_filters::STATIC_MAX_LEVEL
+            && tracing::Level::DEBUG <= tracing::level_filters::LevelFilter::current()
+        {
+            self.trace_attempt_start();
+        }
+        if self.policy.has_before_hook() {
+            self.policy.before(&RetryState::new(self.stats(), None));
+        }
+    }
+
+    #[cfg(feature = "tracing")]
+    #[cold]
+    #[inline(never)]
+    fn trace_attempt_start(&self) {
         tracing::debug!(
             target: "retry_core",
             name = self.policy.name(),
             attempt = self.attempt,
             "starting attempt"
         );
-        if self.policy.has_before_hook() {
-            self.policy.before(&RetryState::new(self.stats(), None));
-        }
     }
 
     #[cold]

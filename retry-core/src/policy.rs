@@ -469,6 +469,9 @@ impl<S, W, R, B, A, BS, Z, X> Retrying<S, W, R, Hooks<B, A, BS>, Z, X> {
     /// });
     /// assert_eq!(result, Err("failure 2".to_string()));
     /// ```
+    // `#[inline]` makes the loop available to every codegen unit that calls it, so it can be
+    // inlined like the hand-written loop it replaces (the failure paths stay out of line).
+    #[inline]
     pub fn call<T, E, F>(&self, mut op: F) -> Result<T, E>
     where
         Self: Policy<T, E>,
