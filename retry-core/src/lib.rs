@@ -626,7 +626,31 @@ pub mod __private {
     }
 
     /// Picks how errors appear in events: `Display`, else `Debug`, else not at all (autoref
-    /// specialization; works where `E` is a concrete type).
+    /// specialization; works where `E` is a concrete type). Call it on `&&&DescribeProbe`: method
+    /// lookup then tries `&&&Probe` (the `Display` impl's `&self`), then `&&Probe` (`Debug`),
+    /// then `&Probe` (nothing).
+    ///
+    /// ```
+    /// use retry_core::__private::{DescribeProbe, DescribeWithDebug as _, DescribeWithDisplay as _, DescribeWithNothing as _};
+    /// use std::fmt;
+    ///
+    /// #[derive(Debug)]
+    /// struct Both;
+    /// impl fmt::Display for Both {
+    ///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("display") }
+    /// }
+    /// struct Neither;
+    ///
+    /// struct Show<E>(E, fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result);
+    /// impl<E> fmt::Display for Show<E> {
+    ///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { (self.1)(&self.0, f) }
+    /// }
+    /// let describe = (&&&DescribeProbe::<Both>::new()).describer().unwrap();
+    /// assert_eq!(Show(Both, describe).to_string(), "display");
+    /// let describe = (&&&DescribeProbe::<Vec<u8>>::new()).describer().unwrap();
+    /// assert_eq!(Show(vec![1], describe).to_string(), "[1]");
+    /// assert!((&&&DescribeProbe::<Neither>::new()).describer().is_none());
+    /// ```
     pub struct DescribeProbe<E>(PhantomData<fn(&E)>);
 
     impl<E> Default for DescribeProbe<E> {

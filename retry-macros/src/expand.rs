@@ -257,7 +257,7 @@ impl Generator<'_> {
                     use #krate::__private::{
                         DescribeWithDebug as _, DescribeWithDisplay as _, DescribeWithNothing as _,
                     };
-                    (&&#krate::__private::DescribeProbe::<#err>::new()).describer()
+                    (&&&#krate::__private::DescribeProbe::<#err>::new()).describer()
                 })
             }
         });

@@ -39,7 +39,7 @@ async fn fetch(url: &str) -> io::Result<String> {
                 DescribeWithDebug as _, DescribeWithDisplay as _,
                 DescribeWithNothing as _,
             };
-            (&&::retry_core::__private::DescribeProbe::<
+            (&&&::retry_core::__private::DescribeProbe::<
                 <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
             >::new())
                 .describer()

@@ -27,7 +27,7 @@ impl Client {
                     DescribeWithDebug as _, DescribeWithDisplay as _,
                     DescribeWithNothing as _,
                 };
-                (&&::retry_core::__private::DescribeProbe::<String>::new()).describer()
+                (&&&::retry_core::__private::DescribeProbe::<String>::new()).describer()
             })
             .measure_from_start();
         loop {

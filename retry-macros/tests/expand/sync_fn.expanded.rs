@@ -63,7 +63,7 @@ pub fn read(clock: &TestClock, calls: &mut u32) -> Result<u32, ApiError> {
                 DescribeWithDebug as _, DescribeWithDisplay as _,
                 DescribeWithNothing as _,
             };
-            (&&::retry_core::__private::DescribeProbe::<ApiError>::new()).describer()
+            (&&&::retry_core::__private::DescribeProbe::<ApiError>::new()).describer()
         });
     loop {
         __engine.before_attempt();
