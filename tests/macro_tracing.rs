@@ -52,6 +52,7 @@ impl fmt::Display for Both {
 
 #[derive(Debug)]
 struct DebugOnly {
+    #[expect(dead_code, reason = "read through the derived Debug only")]
     code: u16,
 }
 
