@@ -32,9 +32,11 @@ pub fn retry_impl(args: TokenStream2, input: TokenStream2) -> TokenStream2 {
     let model = valid::validate(&cx, parsed_args, &item, analysis);
     match cx.check() {
         Ok(()) => expand::expand(model, item),
+        // The tokens as they came in, not `item` printed back: syn drops what it parsed
+        // through, such as an empty invisible group from a `macro_rules!` caller.
         Err(errors) => {
             let errors = errors.to_compile_error();
-            quote!(#errors #item)
+            quote!(#errors #input)
         }
     }
 }

@@ -550,6 +550,14 @@ fn edge_inputs() {
         check_attribute(args, ITEMS[0].parse().unwrap()),
         Verdict::Expanded
     );
+    // A refusal gives back the item's own tokens, invisible groups included.
+    let mut item: TokenStream = "pub fn f()".parse().unwrap();
+    item.extend([none_group("")]);
+    item.extend("{}".parse::<TokenStream>().unwrap());
+    assert!(matches!(
+        check_attribute("retry = if_error(|e: &E| true)".parse().unwrap(), item),
+        Verdict::Refused(_)
+    ));
     for args in [
         "stop = attempts(18446744073709551616)",
         "wait = fixed(1e99999999999999999999)",
