@@ -136,6 +136,13 @@ pub use transient::{AttemptTimedOut, Transient};
 /// closure call (sync) or an `async` block awaited in place (async), so `return` and `?` inside it
 /// end the *attempt* with that outcome, which is then retried like any other.
 ///
+/// When every key is a literal (a bare `#[retry]`, `stop = attempts(5) | after_delay(30s)`,
+/// `wait = exponential(1, 2, 10)`, `retry = transient`, `timeout = 30s`, ..), the policy is built
+/// at compile time and borrowed from static memory: a call neither builds it nor keeps it in its
+/// future. Hooks, `sleep`, expressions as arguments and the `+`, `!` and retry-condition
+/// operators (trait impls, which a `const` block cannot call) build it at run time, once per call:
+/// a few stores, no allocation.
+///
 /// It works on free functions, `async fn`s, methods taking `&self`, `&mut self` or `self`, generic
 /// functions (lifetimes, `where` clauses, `impl Trait` arguments and return types), `unsafe fn`s,
 /// trait default methods, `async-trait` methods and functions returning `impl Future` whose body
@@ -513,10 +520,11 @@ pub mod __private {
     pub use crate::condition;
     pub use crate::engine::{Engine, Step};
     pub use crate::hooks::{Hook, Hooks, NoHook};
-    pub use crate::policy::{Policy, Retrying};
+    pub use crate::policy::{DEFAULT_STOP, DEFAULT_WAIT, Policy, Retrying};
     pub use crate::sleep;
     pub use crate::state::{RetryState, RetryStats, StopReason};
     pub use crate::stop;
+    pub use crate::timeout::{NoTimeout, Timeout};
     pub use crate::wait;
     pub use crate::{AttemptTimedOut, IntoDuration, RetryError};
     pub use core::convert::Infallible;
@@ -596,7 +604,7 @@ pub mod __private {
     /// (`transient` on an error that is not `Transient`) is reported once, where it is written:
     /// the opaque return type satisfies `Engine::new` whatever happened here.
     #[inline(always)]
-    pub fn retry_condition<T, E, C: crate::condition::RetryCondition<T, E>>(
+    pub const fn retry_condition<T, E, C: crate::condition::RetryCondition<T, E>>(
         condition: C,
     ) -> impl crate::condition::RetryCondition<T, E> {
         condition
@@ -606,7 +614,7 @@ pub mod __private {
     /// per-call state stays visible, so the engine (and the future holding it) is `Send`
     /// whenever the state is.
     #[inline(always)]
-    pub fn wait_strategy<T, E, W: crate::wait::Wait<T, E>>(
+    pub const fn wait_strategy<T, E, W: crate::wait::Wait<T, E>>(
         wait: W,
     ) -> impl crate::wait::Wait<T, E, State = W::State> {
         wait
@@ -615,8 +623,22 @@ pub mod __private {
     /// `timeout = d`: checks where the key is written that a timed-out attempt can be expressed
     /// as the function's error.
     #[inline(always)]
-    pub fn attempt_timeout<E: From<AttemptTimedOut>>(limit: Duration) -> Duration {
+    pub const fn attempt_timeout<E: From<AttemptTimedOut>>(limit: Duration) -> Duration {
         limit
+    }
+
+    /// A policy whose keys are all literals, built in a `const` block: no hooks, the default
+    /// sleeper, no budget. The expansion borrows it as `&'static`, so a call neither builds nor
+    /// stores it.
+    #[inline(always)]
+    pub const fn const_policy<S: crate::stop::Stop, W, R, X>(
+        stop: S,
+        wait: W,
+        retry: R,
+        timeout: X,
+        name: &'static str,
+    ) -> Retrying<S, W, R, Hooks, sleep::DefaultSleeper, X> {
+        Retrying::from_parts(stop, wait, retry, timeout, name)
     }
 
     /// `wait = from_fn(|s| ..)`: a closure over the state, its argument type pinned.

@@ -142,6 +142,35 @@ impl Retrying {
     }
 }
 
+impl<S, W, R, X> Retrying<S, W, R, Hooks, DefaultSleeper, X> {
+    /// A policy of these parts with no hooks, the default sleeper and no budget: what a `#[retry]`
+    /// whose keys are all literals builds at compile time.
+    #[inline]
+    pub(crate) const fn from_parts(
+        stop: S,
+        wait: W,
+        retry: R,
+        timeout: X,
+        name: &'static str,
+    ) -> Self {
+        Retrying {
+            stop,
+            wait,
+            retry,
+            hooks: Hooks {
+                before: NoHook,
+                after: NoHook,
+                before_sleep: NoHook,
+            },
+            sleeper: DefaultSleeper,
+            timeout,
+            budget: None,
+            name,
+            seed: None,
+        }
+    }
+}
+
 impl Default for Retrying {
     fn default() -> Self {
         Retrying::new()

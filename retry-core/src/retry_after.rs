@@ -87,7 +87,7 @@ pub struct RetryAfterWait<F> {
 /// assert_eq!(wait.next_wait(&mut (), &plain, &mut rng), Duration::from_secs(4));
 /// ```
 #[inline]
-pub fn retry_after<F>(fallback: F) -> RetryAfterWait<F> {
+pub const fn retry_after<F>(fallback: F) -> RetryAfterWait<F> {
     RetryAfterWait {
         fallback,
         cap: DEFAULT_RETRY_AFTER_CAP,

@@ -141,12 +141,23 @@ pub struct AfterDelay {
 /// ```
 #[inline]
 pub fn after_delay(d: impl IntoDuration) -> AfterDelay {
-    AfterDelay {
-        limit: d.into_duration(),
-    }
+    AfterDelay::new(d.into_duration())
 }
 
 impl AfterDelay {
+    /// [`after_delay`] as a `const fn` (for policies built at compile time).
+    ///
+    /// ```
+    /// use retry_core::stop::{after_delay, AfterDelay};
+    /// use std::time::Duration;
+    /// const STOP: AfterDelay = AfterDelay::new(Duration::from_secs(30));
+    /// assert_eq!(STOP, after_delay(30));
+    /// ```
+    #[inline]
+    pub const fn new(limit: Duration) -> Self {
+        AfterDelay { limit }
+    }
+
     /// The time limit.
     ///
     /// ```
@@ -181,12 +192,23 @@ pub struct BeforeDelay {
 /// ```
 #[inline]
 pub fn before_delay(d: impl IntoDuration) -> BeforeDelay {
-    BeforeDelay {
-        limit: d.into_duration(),
-    }
+    BeforeDelay::new(d.into_duration())
 }
 
 impl BeforeDelay {
+    /// [`before_delay`] as a `const fn` (for policies built at compile time).
+    ///
+    /// ```
+    /// use retry_core::stop::{before_delay, BeforeDelay};
+    /// use std::time::Duration;
+    /// const STOP: BeforeDelay = BeforeDelay::new(Duration::from_secs(30));
+    /// assert_eq!(STOP, before_delay(30));
+    /// ```
+    #[inline]
+    pub const fn new(limit: Duration) -> Self {
+        BeforeDelay { limit }
+    }
+
     /// The deadline, measured from the first attempt's start.
     ///
     /// ```

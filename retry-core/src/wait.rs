@@ -138,11 +138,22 @@ pub struct JitterRng {
 }
 
 /// Not yet drawn from (with the seed to use, if any), or running. Xoshiro128++ keeps the
-/// generator at 16 bytes, which matters: it lives inside every retrying future.
+/// generator at 16 bytes, which matters: it lives inside every retrying future. The pending seed
+/// is held as two `u32` halves so the whole state stays 4-byte aligned: 20 bytes, not 24.
 #[derive(Clone)]
 enum RngState {
-    Pending(Option<u64>),
+    Pending(Option<[u32; 2]>),
     Ready(Xoshiro128PlusPlus),
+}
+
+#[inline]
+const fn split_seed(seed: u64) -> [u32; 2] {
+    [(seed >> 32) as u32, seed as u32]
+}
+
+#[inline]
+const fn join_seed([high, low]: [u32; 2]) -> u64 {
+    ((high as u64) << 32) | low as u64
 }
 
 impl JitterRng {
@@ -174,7 +185,10 @@ impl JitterRng {
     #[inline]
     pub const fn with_seed(seed: Option<u64>) -> Self {
         JitterRng {
-            state: RngState::Pending(seed),
+            state: RngState::Pending(match seed {
+                Some(seed) => Some(split_seed(seed)),
+                None => None,
+            }),
         }
     }
 
@@ -182,7 +196,7 @@ impl JitterRng {
     fn get(&mut self) -> &mut Xoshiro128PlusPlus {
         if let RngState::Pending(seed) = self.state {
             self.state = RngState::Ready(match seed {
-                Some(seed) => Xoshiro128PlusPlus::seed_from_u64(seed),
+                Some(seed) => Xoshiro128PlusPlus::seed_from_u64(join_seed(seed)),
                 None => rand::make_rng(),
             });
         }
@@ -236,7 +250,10 @@ impl Default for JitterRng {
 impl fmt::Debug for JitterRng {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.state {
-            RngState::Pending(seed) => f.debug_struct("JitterRng").field("seed", &seed).finish(),
+            RngState::Pending(seed) => f
+                .debug_struct("JitterRng")
+                .field("seed", &seed.map(join_seed))
+                .finish(),
             RngState::Ready(_) => f.debug_struct("JitterRng").finish_non_exhaustive(),
         }
     }
@@ -339,8 +356,21 @@ pub struct Fixed {
 /// ```
 #[inline]
 pub fn fixed(d: impl IntoDuration) -> Fixed {
-    Fixed {
-        wait: d.into_duration(),
+    Fixed::new(d.into_duration())
+}
+
+impl Fixed {
+    /// [`fixed`] as a `const fn` (for policies built at compile time).
+    ///
+    /// ```
+    /// use retry_core::wait::{fixed, Fixed};
+    /// use std::time::Duration;
+    /// const WAIT: Fixed = Fixed::new(Duration::from_secs(2));
+    /// assert_eq!(WAIT, fixed(2));
+    /// ```
+    #[inline]
+    pub const fn new(wait: Duration) -> Self {
+        Fixed { wait }
     }
 }
 
@@ -375,9 +405,21 @@ pub struct Random {
 /// ```
 #[inline]
 pub fn random(min: impl IntoDuration, max: impl IntoDuration) -> Random {
-    Random {
-        min: min.into_duration(),
-        max: max.into_duration(),
+    Random::new(min.into_duration(), max.into_duration())
+}
+
+impl Random {
+    /// [`random`] as a `const fn`.
+    ///
+    /// ```
+    /// use retry_core::wait::{random, Random};
+    /// use std::time::Duration;
+    /// const WAIT: Random = Random::new(Duration::ZERO, Duration::from_millis(500));
+    /// assert_eq!(WAIT, random(0, 0.5));
+    /// ```
+    #[inline]
+    pub const fn new(min: Duration, max: Duration) -> Self {
+        Random { min, max }
     }
 }
 
@@ -415,10 +457,29 @@ pub fn incrementing(
     increment: impl IntoDuration,
     max: impl IntoDuration,
 ) -> Incrementing {
-    Incrementing {
-        start: start.into_duration(),
-        increment: increment.into_duration(),
-        max: max.into_duration(),
+    Incrementing::new(
+        start.into_duration(),
+        increment.into_duration(),
+        max.into_duration(),
+    )
+}
+
+impl Incrementing {
+    /// [`incrementing`] as a `const fn`.
+    ///
+    /// ```
+    /// use retry_core::wait::{incrementing, Incrementing};
+    /// use std::time::Duration;
+    /// const WAIT: Incrementing = Incrementing::new(Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(6));
+    /// assert_eq!(WAIT, incrementing(1, 2, 6));
+    /// ```
+    #[inline]
+    pub const fn new(start: Duration, increment: Duration, max: Duration) -> Self {
+        Incrementing {
+            start,
+            increment,
+            max,
+        }
     }
 }
 
@@ -467,15 +528,32 @@ pub fn exponential(
     min: impl IntoDuration,
     max: impl IntoDuration,
 ) -> Exponential {
-    Exponential {
-        multiplier: multiplier.into_duration(),
-        min: min.into_duration(),
-        max: max.into_duration(),
-        base: 2.0,
-    }
+    Exponential::new(
+        multiplier.into_duration(),
+        min.into_duration(),
+        max.into_duration(),
+    )
 }
 
 impl Exponential {
+    /// [`exponential`] as a `const fn`: base 2, changed with [`Exponential::base`].
+    ///
+    /// ```
+    /// use retry_core::wait::{exponential, Exponential};
+    /// use std::time::Duration;
+    /// const WAIT: Exponential = Exponential::new(Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(10));
+    /// assert_eq!(WAIT, exponential(1, 2, 10));
+    /// ```
+    #[inline]
+    pub const fn new(multiplier: Duration, min: Duration, max: Duration) -> Self {
+        Exponential {
+            multiplier,
+            min,
+            max,
+            base: 2.0,
+        }
+    }
+
     /// Sets the base of the exponent (tenacity's `exp_base`, default 2).
     ///
     /// ```
@@ -540,12 +618,29 @@ pub fn random_exponential(
     min: impl IntoDuration,
     max: impl IntoDuration,
 ) -> RandomExponential {
-    RandomExponential {
-        exponential: exponential(multiplier, min, max),
-    }
+    RandomExponential::new(
+        multiplier.into_duration(),
+        min.into_duration(),
+        max.into_duration(),
+    )
 }
 
 impl RandomExponential {
+    /// [`random_exponential`] as a `const fn`: base 2, changed with [`RandomExponential::base`].
+    ///
+    /// ```
+    /// use retry_core::wait::{random_exponential, RandomExponential};
+    /// use std::time::Duration;
+    /// const WAIT: RandomExponential = RandomExponential::new(Duration::from_secs(1), Duration::ZERO, Duration::from_secs(60));
+    /// assert_eq!(WAIT, random_exponential(1, 0, 60));
+    /// ```
+    #[inline]
+    pub const fn new(multiplier: Duration, min: Duration, max: Duration) -> Self {
+        RandomExponential {
+            exponential: Exponential::new(multiplier, min, max),
+        }
+    }
+
     /// Full jitter from 100 ms, growing by 1.3 per attempt, capped at 20 s: the bare `#[retry]`
     /// default (docs/contention.md says why base 1.3).
     pub(crate) const BARE_DEFAULT: Self = RandomExponential {
@@ -608,15 +703,32 @@ pub fn exponential_jitter(
     max: impl IntoDuration,
     jitter: impl IntoDuration,
 ) -> ExponentialJitter {
-    ExponentialJitter {
-        initial: initial.into_duration(),
-        max: max.into_duration(),
-        jitter: jitter.into_duration(),
-        base: 2.0,
-    }
+    ExponentialJitter::new(
+        initial.into_duration(),
+        max.into_duration(),
+        jitter.into_duration(),
+    )
 }
 
 impl ExponentialJitter {
+    /// [`exponential_jitter`] as a `const fn`: base 2, changed with [`ExponentialJitter::base`].
+    ///
+    /// ```
+    /// use retry_core::wait::{exponential_jitter, ExponentialJitter};
+    /// use std::time::Duration;
+    /// const WAIT: ExponentialJitter = ExponentialJitter::new(Duration::from_secs(1), Duration::from_secs(60), Duration::from_secs(1));
+    /// assert_eq!(WAIT, exponential_jitter(1, 60, 1));
+    /// ```
+    #[inline]
+    pub const fn new(initial: Duration, max: Duration, jitter: Duration) -> Self {
+        ExponentialJitter {
+            initial,
+            max,
+            jitter,
+            base: 2.0,
+        }
+    }
+
     /// Sets the base of the exponent (default 2).
     ///
     /// ```
@@ -664,9 +776,21 @@ pub struct EqualJitter {
 /// ```
 #[inline]
 pub fn equal_jitter(multiplier: impl IntoDuration, max: impl IntoDuration) -> EqualJitter {
-    EqualJitter {
-        multiplier: multiplier.into_duration(),
-        max: max.into_duration(),
+    EqualJitter::new(multiplier.into_duration(), max.into_duration())
+}
+
+impl EqualJitter {
+    /// [`equal_jitter`] as a `const fn`.
+    ///
+    /// ```
+    /// use retry_core::wait::{equal_jitter, EqualJitter};
+    /// use std::time::Duration;
+    /// const WAIT: EqualJitter = EqualJitter::new(Duration::from_secs(1), Duration::from_secs(8));
+    /// assert_eq!(WAIT, equal_jitter(1, 8));
+    /// ```
+    #[inline]
+    pub const fn new(multiplier: Duration, max: Duration) -> Self {
+        EqualJitter { multiplier, max }
     }
 }
 
@@ -707,9 +831,21 @@ pub struct DecorrelatedJitter {
 /// ```
 #[inline]
 pub fn decorrelated_jitter(base: impl IntoDuration, max: impl IntoDuration) -> DecorrelatedJitter {
-    DecorrelatedJitter {
-        base: base.into_duration(),
-        max: max.into_duration(),
+    DecorrelatedJitter::new(base.into_duration(), max.into_duration())
+}
+
+impl DecorrelatedJitter {
+    /// [`decorrelated_jitter`] as a `const fn`.
+    ///
+    /// ```
+    /// use retry_core::wait::{decorrelated_jitter, DecorrelatedJitter};
+    /// use std::time::Duration;
+    /// const WAIT: DecorrelatedJitter = DecorrelatedJitter::new(Duration::from_secs(1), Duration::from_secs(20));
+    /// assert_eq!(WAIT, decorrelated_jitter(1, 20));
+    /// ```
+    #[inline]
+    pub const fn new(base: Duration, max: Duration) -> Self {
+        DecorrelatedJitter { base, max }
     }
 }
 
