@@ -3,6 +3,7 @@
 //! ```text
 //! let __policy = Retrying::new().stop(..).wait(..).retry(..).name("f");
 //! let mut __engine = Engine::<_, T, E>::new(&__policy).describe_errors_with(..);
+//! // or, when every key is a literal: Engine::<_, T, E>::new(const { &const_policy(..) })
 //! loop {
 //!     __engine.before_attempt();
 //!     let __value = (|| -> R { body })();            // async: attempt::<R, _>(async { body }).await
@@ -17,6 +18,12 @@
 //! The body runs as a closure call (sync) or an async block awaited in place, so `return` and
 //! `?` end the attempt, not the function. Nothing is boxed or allocated; no outcome is held
 //! across an `.await` (so the future is `Send` whenever the body's is).
+//!
+//! A policy whose keys are all literals (bare `#[retry]`, `stop = attempts(3) | after_delay(5s)`,
+//! `wait = exponential(1, 2, 10)`, `retry = transient`, `timeout = 30s`) is built at compile
+//! time, in a `const` block, and borrowed: a call neither builds it on the stack nor keeps it in
+//! its future. Hooks, `sleep`, expressions and the `+`, `!` and retry-condition operators (trait
+//! impls, which a `const` block cannot call) build it at run time, in the function.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -166,6 +173,8 @@ struct Generator<'a> {
     types: Types,
     conversion: Conversion,
     locals: Locals,
+    /// The policy is built at compile time ([`is_constant`]).
+    constant: bool,
 }
 
 /// The function with its body replaced by the retry loop.
@@ -178,6 +187,7 @@ pub fn expand(model: Model, mut item: ItemFn) -> TokenStream {
         types,
         conversion,
         locals: Locals::new(),
+        constant: is_constant(&model.policy),
     };
 
     // Cloned arguments are rebound (mutably, if they were) for each attempt; the parameter
@@ -345,10 +355,15 @@ impl Generator<'_> {
         };
 
         let done = self.finish(outcome);
+        let (policy_let, policy_ref) = if self.constant {
+            (None, quote!(const { &#policy_value }))
+        } else {
+            (Some(quote!(let #policy = #policy_value;)), quote!(&#policy))
+        };
         quote! {
             #budget_let
-            let #policy = #policy_value;
-            let mut #engine = #krate::__private::Engine::<_, #ok, #err>::new(&#policy)
+            #policy_let
+            let mut #engine = #krate::__private::Engine::<_, #ok, #err>::new(#policy_ref)
                 #describe
                 #with_budget
                 #measure;
@@ -436,6 +451,13 @@ impl Generator<'_> {
     fn policy(&self) -> TokenStream {
         let krate = self.krate;
         let Types { ok, err, .. } = &self.types;
+        let built = match &self.model.policy {
+            PolicySource::Expr(expr) => return expr.to_token_stream(),
+            PolicySource::Built(built) => &**built,
+        };
+        if self.constant {
+            return self.const_policy(built);
+        }
         let BuiltPolicy {
             stop,
             wait,
@@ -444,10 +466,7 @@ impl Generator<'_> {
             sleep,
             timeout,
             name,
-        } = match &self.model.policy {
-            PolicySource::Expr(expr) => return expr.to_token_stream(),
-            PolicySource::Built(built) => &**built,
-        };
+        } = built;
         let mut out = quote!(#krate::__private::Retrying::new());
         if let Some((_, stop)) = stop {
             let stop = self.node(stop, Position::Stop);
@@ -507,6 +526,48 @@ impl Generator<'_> {
         out
     }
 
+    /// `const_policy(stop, wait, retry, timeout, name)` for a policy of literals, each part pinned
+    /// where its key is written, as in [`Self::policy`].
+    fn const_policy(&self, built: &BuiltPolicy) -> TokenStream {
+        let krate = self.krate;
+        let Types { ok, err, .. } = &self.types;
+        let private = quote!(#krate::__private);
+        let stop = match &built.stop {
+            Some((_, stop)) => self.node(stop, Position::Stop),
+            None => quote!(#private::DEFAULT_STOP),
+        };
+        let pinned = |part: &Option<(Span, Node)>, position, pin: TokenStream| {
+            part.as_ref().map(|(key, node)| {
+                let span = focus(node, *key);
+                let value = self.node(node, position);
+                let pin = respan(pin, span);
+                quote_spanned!(span=> #pin(#value))
+            })
+        };
+        let wait = pinned(
+            &built.wait,
+            Position::Wait,
+            quote!(#private::wait_strategy::<#ok, #err, _>),
+        )
+        .unwrap_or_else(|| quote!(#private::DEFAULT_WAIT));
+        let retry = pinned(
+            &built.retry,
+            Position::Retry,
+            quote!(#private::retry_condition::<#ok, #err, _>),
+        )
+        .unwrap_or_else(|| quote!(#private::condition::on_error()));
+        let timeout = match &built.timeout {
+            Some((span, timeout)) => {
+                let timeout = self.duration_arg(timeout);
+                let check = quote_spanned!(*span=> #private::attempt_timeout::<#err>);
+                quote!(#private::Timeout::new(::core::option::Option::Some(#check(#timeout))))
+            }
+            None => quote!(#private::NoTimeout),
+        };
+        let name = &built.name;
+        quote!(#private::const_policy(#stop, #wait, #retry, #timeout, #name))
+    }
+
     /// A duration argument where a `Duration` is required.
     fn duration_arg(&self, arg: &Arg) -> TokenStream {
         let krate = self.krate;
@@ -540,6 +601,16 @@ impl Generator<'_> {
     /// so the compiler can point at the whole expression (or the offending word) in errors.
     fn node(&self, node: &Node, position: Position) -> TokenStream {
         match node {
+            Node::Binary { lhs, op, rhs } if self.constant => {
+                let krate = self.krate;
+                let (lhs, rhs) = (self.node(lhs, position), self.node(rhs, position));
+                let op_span = syn::spanned::Spanned::span(op);
+                let function = match op {
+                    BinOp::Or(_) => quote_spanned!(op_span=> #krate::__private::stop::any),
+                    _ => quote_spanned!(op_span=> #krate::__private::stop::all),
+                };
+                quote_spanned!(op_span=> #function(#lhs, #rhs))
+            }
             Node::Binary { lhs, op, rhs } => {
                 let op_span = syn::spanned::Spanned::span(op);
                 let wrap = |child: &Node, tighter: bool| {
@@ -594,6 +665,36 @@ impl Generator<'_> {
         let function = Ident::new(strategy, span);
         // The function's path and turbofish, then its arguments in the user's parentheses.
         let (path, call_args, suffix) = match (position, strategy) {
+            (Position::Wait | Position::Stop, _)
+                if self.constant && const_constructor(position, strategy).is_some() =>
+            {
+                let constructor = const_constructor(position, strategy).unwrap_or_default();
+                let module = Ident::new(
+                    if position == Position::Stop {
+                        "stop"
+                    } else {
+                        "wait"
+                    },
+                    span,
+                );
+                let ty = Ident::new(constructor, span);
+                let (call_args, suffix) = match strategy {
+                    "exponential" | "random_exponential" | "exponential_jitter" => {
+                        let (a0, a1, a2) = (&a[0], &a[1], &a[2]);
+                        let base = given(3).then(|| {
+                            let b = &a[3];
+                            quote_spanned!(paren=> .base(#b))
+                        });
+                        (quote!(#a0, #a1, #a2), base)
+                    }
+                    _ => (quote!(#(#a),*), None),
+                };
+                (
+                    quote!(#krate::__private::#module::#ty::new),
+                    call_args,
+                    suffix,
+                )
+            }
             (Position::Stop, _) => (
                 quote!(#krate::__private::stop::#function),
                 quote!(#(#a),*),
@@ -662,6 +763,85 @@ impl Generator<'_> {
         let path = respan(path, span);
         let call = quote_spanned!(paren=> #path(#call_args));
         quote!(#call #suffix)
+    }
+}
+
+/// The type whose `const fn new` builds a strategy that takes durations, where the public
+/// constructor (`fixed(d: impl IntoDuration)`) cannot run in a `const` block.
+fn const_constructor(position: Position, strategy: &str) -> Option<&'static str> {
+    Some(match (position, strategy) {
+        (Position::Stop, "after_delay") => "AfterDelay",
+        (Position::Stop, "before_delay") => "BeforeDelay",
+        (Position::Wait, "fixed") => "Fixed",
+        (Position::Wait, "random") => "Random",
+        (Position::Wait, "incrementing") => "Incrementing",
+        (Position::Wait, "exponential") => "Exponential",
+        (Position::Wait, "random_exponential") => "RandomExponential",
+        (Position::Wait, "exponential_jitter") => "ExponentialJitter",
+        (Position::Wait, "equal_jitter") => "EqualJitter",
+        (Position::Wait, "decorrelated_jitter") => "DecorrelatedJitter",
+        _ => return None,
+    })
+}
+
+/// Whether the policy can be built in a `const` block: built from keys, no hooks and no `sleep`,
+/// every argument a literal, every strategy one with a `const` constructor, and no operator but
+/// the stop strategies' `|` and `&` (`stop::any`, `stop::all`).
+fn is_constant(policy: &PolicySource) -> bool {
+    let PolicySource::Built(built) = policy else {
+        return false;
+    };
+    let Hooks {
+        before,
+        after,
+        before_sleep,
+    } = &built.hooks;
+    before.is_none()
+        && after.is_none()
+        && before_sleep.is_none()
+        && built.sleep.is_none()
+        && built
+            .timeout
+            .as_ref()
+            .is_none_or(|(_, arg)| matches!(arg, Arg::Duration(..)))
+        && [
+            (&built.stop, Position::Stop),
+            (&built.wait, Position::Wait),
+            (&built.retry, Position::Retry),
+        ]
+        .into_iter()
+        .all(|(part, position)| {
+            part.as_ref()
+                .is_none_or(|(_, node)| constant_node(node, position))
+        })
+}
+
+fn constant_node(node: &Node, position: Position) -> bool {
+    match node {
+        Node::Binary { lhs, op, rhs } => {
+            position == Position::Stop
+                && !matches!(op, BinOp::Add(_))
+                && constant_node(lhs, position)
+                && constant_node(rhs, position)
+        }
+        Node::Not { .. } | Node::Raw(_) => false,
+        Node::Leaf { strategy, args, .. } => {
+            let literal_args = args.iter().all(|arg| match arg {
+                Arg::Duration(..) | Arg::Count(..) | Arg::Number(..) => true,
+                Arg::Wait(node) => constant_node(node, Position::Wait),
+                Arg::Absent => true,
+                Arg::Expr(_) => false,
+            });
+            let constructor = match (position, strategy.name) {
+                // `retry_after(w)` is a `const fn`; its `cap` takes any duration type.
+                (Position::Wait, "retry_after") => args.len() < 2 || matches!(args[1], Arg::Absent),
+                (Position::Stop, "attempts" | "never") => true,
+                (Position::Wait, "none" | "chain") => true,
+                (Position::Retry, "transient" | "on_error" | "always" | "never") => true,
+                _ => const_constructor(position, strategy.name).is_some(),
+            };
+            literal_args && constructor
+        }
     }
 }
 
@@ -771,5 +951,99 @@ fn is_rebinding(expr: &Expr) -> bool {
                 && matches!(stmts.last(), Some(Stmt::Expr(e, None)) if is_rebinding(e))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use crate::pipeline::retry_impl;
+
+    /// Whether `#[retry(args)]` on a plain sync fn builds its policy at compile time, and the
+    /// expansion as text.
+    fn expansion(args: proc_macro2::TokenStream) -> (bool, String) {
+        let item = quote!(
+            fn f() -> Result<u32, std::io::Error> {
+                Ok(1)
+            }
+        );
+        let out = retry_impl(args, item).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        let constant = out.contains("const_policy");
+        assert_eq!(constant, out.contains("const {"), "{out}");
+        assert_eq!(!constant, out.contains("let __policy"), "{out}");
+        (constant, out)
+    }
+
+    #[test]
+    fn policies_of_literals_are_built_at_compile_time() {
+        for args in [
+            quote!(),
+            quote!(stop = attempts(5)),
+            quote!(
+                stop = attempts(5) | after_delay(30s) & before_delay(1m),
+                wait = none
+            ),
+            quote!(stop = never, wait = fixed(2), retry = transient),
+            quote!(wait = random(0, 500ms)),
+            quote!(wait = incrementing(1, 2, 10)),
+            quote!(wait = exponential(1, 2, 10)),
+            quote!(wait = exponential(multiplier = 1, min = 2, max = 10, base = 3)),
+            quote!(wait = random_exponential(0.1, 0, 20).base(1.3)),
+            quote!(wait = exponential_jitter(1, 60, 1)),
+            quote!(wait = equal_jitter(1, 8)),
+            quote!(wait = decorrelated_jitter(1, 20)),
+            quote!(wait = chain(fixed(1), exponential(1, 2, 10))),
+            quote!(wait = retry_after(exponential(1, 0, 30))),
+            quote!(retry = always),
+            quote!(retry = never),
+            quote!(retry = on_error),
+            quote!(name = "fetch", stop = attempts(2)),
+        ] {
+            let (constant, out) = expansion(args.clone());
+            assert!(constant, "`{args}` is built at run time:\n{out}");
+        }
+    }
+
+    #[test]
+    fn policies_with_closures_expressions_or_trait_operators_are_built_per_call() {
+        for args in [
+            quote!(before_sleep = |s| println!("{}", s.attempt())),
+            quote!(after = |_| ()),
+            quote!(before = |_| ()),
+            quote!(sleep = retry_core::testing::TestClock::new()),
+            quote!(stop = attempts(LIMIT)),
+            quote!(wait = fixed(DELAY)),
+            quote!(wait = fixed(1) + random(0, 1)),
+            quote!(retry = !transient),
+            quote!(retry = transient | always),
+            quote!(retry = if_error(|e: &std::io::Error| e.kind() == std::io::ErrorKind::Other)),
+            quote!(stop = on_flag(&FLAG)),
+            quote!(wait = retry_after(fixed(1), cap = 10s)),
+            quote!(policy = &POLICY),
+        ] {
+            let (constant, out) = expansion(args.clone());
+            assert!(!constant, "`{args}` is built at compile time:\n{out}");
+        }
+    }
+
+    #[test]
+    fn compile_time_policies_use_the_const_constructors() {
+        let (_, out) = expansion(quote!(
+            stop = attempts(3) | after_delay(30s),
+            wait = chain(fixed(1), exponential(1, 2, 10, base = 3)),
+            retry = transient,
+        ));
+        let out = out.replace(' ', "");
+        for piece in [
+            "stop::any(::retry_core::__private::stop::attempts(3),::retry_core::__private::stop::AfterDelay::new(::retry_core::__private::Duration::from_secs(30)))",
+            "wait::Fixed::new(::retry_core::__private::Duration::from_secs(1))",
+            "wait::Exponential::new(::retry_core::__private::Duration::from_secs(1),::retry_core::__private::Duration::from_secs(2),::retry_core::__private::Duration::from_secs(10)).base(3",
+            "condition::transient()",
+            "::retry_core::__private::NoTimeout,\"f\")",
+        ] {
+            assert!(out.contains(piece), "missing `{piece}` in\n{out}");
+        }
     }
 }

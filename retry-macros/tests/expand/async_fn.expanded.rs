@@ -2,37 +2,39 @@
 //! An async function: each attempt is an async block awaited in place, and so is each sleep.
 use std::io;
 async fn fetch(url: &str) -> io::Result<String> {
-    let __policy = ::retry_core::__private::Retrying::new()
-        .stop(::retry_core::__private::stop::attempts(3))
-        .wait(
-            ::retry_core::__private::wait_strategy::<
-                <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
-                <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
-                _,
-            >(
-                ::retry_core::__private::wait::fixed(
-                    ::retry_core::__private::Duration::from_secs(2),
-                ),
-            ),
-        )
-        .retry(
-            ::retry_core::__private::retry_condition::<
-                <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
-                <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
-                _,
-            >(::retry_core::__private::condition::transient()),
-        )
-        .timeout(
-            ::retry_core::__private::attempt_timeout::<
-                <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
-            >(::retry_core::__private::Duration::from_secs(1)),
-        )
-        .name("fetch");
     let mut __engine = ::retry_core::__private::Engine::<
         _,
         <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
         <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
-    >::new(&__policy)
+    >::new(const {
+            &::retry_core::__private::const_policy(
+                ::retry_core::__private::stop::attempts(3),
+                ::retry_core::__private::wait_strategy::<
+                    <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
+                    <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
+                    _,
+                >(
+                    ::retry_core::__private::wait::Fixed::new(
+                        ::retry_core::__private::Duration::from_secs(2),
+                    ),
+                ),
+                ::retry_core::__private::retry_condition::<
+                    <io::Result<String> as ::retry_core::__private::ResultLike>::Ok,
+                    <io::Result<String> as ::retry_core::__private::ResultLike>::Err,
+                    _,
+                >(::retry_core::__private::condition::transient()),
+                ::retry_core::__private::Timeout::new(
+                    ::core::option::Option::Some(
+                        ::retry_core::__private::attempt_timeout::<
+                            <io::Result<
+                                String,
+                            > as ::retry_core::__private::ResultLike>::Err,
+                        >(::retry_core::__private::Duration::from_secs(1)),
+                    ),
+                ),
+                "fetch",
+            )
+        })
         .describe_errors_with({
             #[allow(unused_imports)]
             use ::retry_core::__private::{

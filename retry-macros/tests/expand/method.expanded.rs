@@ -6,21 +6,23 @@ pub struct Client {
 }
 impl Client {
     pub async fn call(&mut self, prompt: &str) -> Result<String, RetryError<String>> {
-        let __policy = ::retry_core::__private::Retrying::new()
-            .stop(::retry_core::__private::stop::attempts(3))
-            .wait(
-                ::retry_core::__private::wait_strategy::<
-                    String,
-                    String,
-                    _,
-                >(::retry_core::__private::wait::none()),
-            )
-            .name("call");
         let mut __engine = ::retry_core::__private::Engine::<
             _,
             String,
             String,
-        >::new(&__policy)
+        >::new(const {
+                &::retry_core::__private::const_policy(
+                    ::retry_core::__private::stop::attempts(3),
+                    ::retry_core::__private::wait_strategy::<
+                        String,
+                        String,
+                        _,
+                    >(::retry_core::__private::wait::none()),
+                    ::retry_core::__private::condition::on_error(),
+                    ::retry_core::__private::NoTimeout,
+                    "call",
+                )
+            })
             .describe_errors_with({
                 #[allow(unused_imports)]
                 use ::retry_core::__private::{

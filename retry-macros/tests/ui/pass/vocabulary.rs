@@ -68,6 +68,22 @@ fn expressions(limit: u32, min: Duration, max: f64) -> Result<(), Error> {
     Err(Error)
 }
 
+static LITERAL_CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Every word whose arguments are all literals: the policy is built at compile time.
+#[retry(
+    stop = attempts(2) | after_delay(1h) | before_delay(2m) & never,
+    wait = chain(none, fixed(1ns), random(1us, 2us), incrementing(0, 1ms, 0.002),
+        exponential(1ms, 0, 2ms), exponential(multiplier = 0.001, min = 0, max = 0.002, base = 3),
+        random_exponential(1ms, 0, 2ms, base = 1.5), exponential_jitter(1ms, 2ms, 1ms),
+        equal_jitter(1ms, 2ms), decorrelated_jitter(1ms, 2ms), retry_after(none)),
+    retry = transient,
+)]
+fn every_literal_word() -> Result<(), Error> {
+    LITERAL_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Err(Error)
+}
+
 #[retry(stop = attempts(5_u32), wait = fixed(0x0))]
 fn literal_forms() -> Result<(), Error> {
     Err(Error)
@@ -78,4 +94,6 @@ fn main() {
     assert!(everything().is_err());
     assert!(expressions(2, Duration::ZERO, 0.001).is_err());
     assert!(literal_forms().is_err());
+    assert!(every_literal_word().is_err());
+    assert_eq!(LITERAL_CALLS.load(std::sync::atomic::Ordering::Relaxed), 2);
 }
