@@ -3,7 +3,6 @@
 //! timeouts, `call_async_detailed`, calls sharing a retry budget (`static` and `Arc`), and
 //! `#[retry]`-annotated sync and async fns on the happy and the retry paths.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,41 +13,10 @@ use retry_core::stop::attempts;
 use retry_core::wait::{exponential, fixed, none, random_exponential};
 use retry_core::{RetryError, Retrying, Step, StopReason, retry};
 
-struct Counting;
+#[path = "../retry-core/tests/support/counting_alloc.rs"]
+mod counting_alloc;
 
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; the only addition is a
-// thread-local counter (`unsafe` is needed to implement `GlobalAlloc` at all; tests only).
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn count() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
-
-/// Allocations made on this thread while `f` runs.
-fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
-    let before = count();
-    let result = f();
-    (count() - before, result)
-}
+use counting_alloc::{allocations, count};
 
 /// A current-thread runtime with paused time: sleeps finish at once, on this thread, so the
 /// thread-local counter sees everything the call does.

@@ -1,52 +1,18 @@
 //! The `tracing` events a retry loop emits, captured by a subscriber: levels, messages and fields.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
 
 use retry_core::log::{after_log, before_log, before_sleep_log};
 use retry_core::stop::attempts;
 use retry_core::testing::TestClock;
 use retry_core::wait::fixed;
 use retry_core::{Retrying, StopReason};
-use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing::Level;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<String>>>);
+#[path = "support/capture.rs"]
+mod capture;
 
-struct Fields(Vec<String>);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.push(format!("{}={:?}", field.name(), value));
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push(format!("{}={}", field.name(), value));
-    }
-}
-
-impl<S: Subscriber> Layer<S> for Captured {
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let mut fields = Fields(Vec::new());
-        event.record(&mut fields);
-        let meta = event.metadata();
-        self.0.lock().unwrap().push(format!(
-            "{} {} {}",
-            meta.level(),
-            meta.target(),
-            fields.0.join(" ")
-        ));
-    }
-}
-
-fn capture<R>(f: impl FnOnce() -> R) -> (Vec<String>, R) {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::registry().with(captured.clone());
-    let result = tracing::subscriber::with_default(subscriber, f);
-    let events = captured.0.lock().unwrap().clone();
-    (events, result)
-}
+use capture::capture;
 
 #[derive(Debug)]
 struct Boom;

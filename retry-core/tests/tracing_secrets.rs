@@ -4,7 +4,7 @@
 //! that records every event and span field at every level.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use retry_core::condition::if_result;
 use retry_core::log::{after_log, before_log, before_sleep_log};
@@ -12,73 +12,16 @@ use retry_core::stop::attempts;
 use retry_core::testing::TestClock;
 use retry_core::wait::fixed;
 use retry_core::{Engine, Retrying, Step};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing::Level;
+use tracing_subscriber::layer::SubscriberExt;
 
 const SECRET_ARGUMENT: &str = "sk-live-ARGUMENT-7f3a9c";
 const SECRET_VALUE: &str = "RETURNED-VALUE-c0ffee";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<String>>>);
+#[path = "support/capture.rs"]
+mod capture;
 
-impl Captured {
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-struct Fields(Vec<String>);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.push(format!("{}={:?}", field.name(), value));
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push(format!("{}={}", field.name(), value));
-    }
-}
-
-impl<S: Subscriber> Layer<S> for Captured {
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let mut fields = Fields(Vec::new());
-        event.record(&mut fields);
-        let meta = event.metadata();
-        self.0.lock().unwrap().push(format!(
-            "{} {} {}",
-            meta.level(),
-            meta.target(),
-            fields.0.join(" ")
-        ));
-    }
-
-    fn on_new_span(&self, attrs: &Attributes<'_>, _: &Id, _: Context<'_, S>) {
-        let mut fields = Fields(Vec::new());
-        attrs.record(&mut fields);
-        self.0.lock().unwrap().push(format!(
-            "SPAN {} {}",
-            attrs.metadata().name(),
-            fields.0.join(" ")
-        ));
-    }
-
-    fn on_record(&self, _: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        let mut fields = Fields(Vec::new());
-        values.record(&mut fields);
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("RECORD {}", fields.0.join(" ")));
-    }
-}
-
-fn capture<R>(f: impl FnOnce() -> R) -> (Vec<String>, R) {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::registry().with(captured.clone());
-    let result = tracing::subscriber::with_default(subscriber, f);
-    (captured.lines(), result)
-}
+use capture::{Captured, capture};
 
 #[track_caller]
 fn assert_no_secret(events: &[String]) {

@@ -16,7 +16,7 @@ use proptest::test_runner::RngAlgorithm;
 use quote::ToTokens;
 use syn::parse::Parser;
 
-use crate::check::{Verdict, check_attribute};
+use crate::check::{Verdict, WORDS, check_attribute};
 use crate::ctxt::Ctxt;
 use crate::dsl::{Dsl, Position};
 
@@ -88,92 +88,6 @@ fn from_stream(stream: TokenStream) -> Vec<Tok> {
         .collect()
 }
 
-/// The attribute's words, the strategy language's, tenacity's, keywords and plain names.
-const IDENTS: &[&str] = &[
-    "stop",
-    "wait",
-    "retry",
-    "before",
-    "after",
-    "before_sleep",
-    "on_exhausted",
-    "timeout",
-    "budget",
-    "sleep",
-    "policy",
-    "name",
-    "clone",
-    "attempts",
-    "after_delay",
-    "before_delay",
-    "never",
-    "on_flag",
-    "on_cancel",
-    "stop_if",
-    "none",
-    "fixed",
-    "random",
-    "incrementing",
-    "exponential",
-    "random_exponential",
-    "exponential_jitter",
-    "equal_jitter",
-    "decorrelated_jitter",
-    "chain",
-    "retry_after",
-    "from_fn",
-    "if_error",
-    "if_result",
-    "if_not_result",
-    "if_source",
-    "retry_if",
-    "transient",
-    "on_error",
-    "always",
-    "base",
-    "cap",
-    "min",
-    "max",
-    "multiplier",
-    "n",
-    "d",
-    "reraise",
-    "stop_after_attempt",
-    "wait_exponential",
-    "ms",
-    "sec",
-    "fn",
-    "async",
-    "await",
-    "move",
-    "self",
-    "Self",
-    "crate",
-    "super",
-    "_",
-    "if",
-    "let",
-    "return",
-    "impl",
-    "dyn",
-    "where",
-    "mut",
-    "static",
-    "true",
-    "false",
-    "f64",
-    "NAN",
-    "INFINITY",
-    "Result",
-    "Option",
-    "Retrying",
-    "new",
-    "e",
-    "s",
-    "r",
-    "x",
-];
-
 /// Names that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
 
@@ -222,7 +136,7 @@ const LITERALS: &[&str] = &[
 ];
 
 fn ident() -> impl Strategy<Value = Tok> {
-    (prop::sample::select(IDENTS), prop::bool::weighted(0.05)).prop_map(|(name, raw)| {
+    (prop::sample::select(WORDS), prop::bool::weighted(0.05)).prop_map(|(name, raw)| {
         if raw && !NOT_RAW.contains(&name) {
             Tok::Ident(format!("r#{name}"))
         } else {
