@@ -79,8 +79,12 @@ pub struct Engine<'p, P: Policy<T, E>, T, E> {
     policy: &'p P,
     describe: Option<DescribeError<E>>,
     attempt: u32,
-    timing: bool,
+    // The clock is to be read as the next attempt starts (the policy reads time, or the caller
+    // asked for elapsed times); cleared once it has been.
+    start_clock: bool,
     timed_out: bool,
+    // An accepted outcome must be reported: to a budget, or to the cold part's statistics.
+    settle: bool,
     // Cold: created when the clock starts, a budget is given, or the first attempt fails.
     cold: Option<Cold<'p, P::WaitState>>,
     // The engine never holds an outcome across a sleep: its auto traits do not depend on T or E.
@@ -140,8 +144,9 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
             policy,
             describe: None,
             attempt: 0,
-            timing: policy.needs_clock(),
+            start_clock: policy.needs_clock(),
             timed_out: false,
+            settle: policy.budget().is_some(),
             cold: None,
             _outcome: PhantomData,
         }
@@ -191,7 +196,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     /// ```
     #[inline]
     pub fn measure_from_start(mut self) -> Self {
-        self.timing = true;
+        self.start_clock = true;
         self
     }
 
@@ -261,6 +266,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
 
     #[inline]
     fn cold(&mut self) -> &mut Cold<'p, P::WaitState> {
+        self.settle = true;
         let seed = self.policy.seed();
         self.cold.get_or_insert_with(|| Cold::new(seed, None))
     }
@@ -282,8 +288,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     #[inline]
     pub fn before_attempt(&mut self) {
         self.attempt = self.attempt.saturating_add(1);
-        self.timed_out = false;
-        if self.attempt == 1 && self.timing {
+        if self.start_clock {
             self.start_clock();
         }
         // Only the level check is inline (what `debug!` checks first), so this function stays
@@ -314,6 +319,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     #[cold]
     #[inline(never)]
     fn start_clock(&mut self) {
+        self.start_clock = false;
         let now = self.now();
         self.cold().start = Some(now);
     }
@@ -341,7 +347,7 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
         }
         match &outcome {
             Ok(_) => {
-                if self.cold.is_some() || self.policy.budget().is_some() {
+                if self.settle {
                     self.on_accepted();
                 }
             }
@@ -352,13 +358,11 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
 
     /// Updates the elapsed time, if the call measures time.
     fn mark_outcome_time(&mut self) {
-        if !self.timing {
+        let Some(start) = self.cold.as_ref().and_then(|cold| cold.start) else {
             return;
-        }
+        };
         let now = self.now();
-        let cold = self.cold();
-        let start = *cold.start.get_or_insert(now);
-        cold.elapsed_ns = nanos_u64(now.saturating_duration_since(start));
+        self.cold().elapsed_ns = nanos_u64(now.saturating_duration_since(start));
     }
 
     #[cold]
@@ -409,7 +413,8 @@ impl<'p, P: Policy<T, E>, T, E> Engine<'p, P, T, E> {
     fn on_retryable(&mut self, outcome: Result<T, E>) -> Step<T, E> {
         self.mark_outcome_time();
         self.cold().set_next_sleep(None);
-        let kind = if self.timed_out {
+        // The flag belongs to the attempt that just ended: read it and clear it for the next.
+        let kind = if std::mem::take(&mut self.timed_out) {
             FailureKind::Timeout
         } else {
             FailureKind::Error
