@@ -280,7 +280,10 @@ async fn run(args: Args) -> Result<(), String> {
     }
 
     if let Some(server) = server {
-        let counts = server.counts();
+        // Attempts the client gave up on may still be on their way to the server.
+        let counts = server
+            .counts_after(report.attempts(), Duration::from_secs(5))
+            .await;
         let statuses: Vec<String> = counts
             .statuses
             .iter()
@@ -293,20 +296,24 @@ async fn run(args: Args) -> Result<(), String> {
             counts.slow,
             counts.dropped
         );
-        let client_side = report.attempts_by_kind();
-        let agree = counts.requests == report.attempts()
-            && counts.statuses.iter().all(|(status, n)| {
-                client_side.get(&retry_examples::batch::Attempt::Status(*status)) == Some(n)
-            });
+        let reconciled =
+            retry_examples::batch::Reconciliation::new(&report.attempts_by_kind(), &counts);
         let timeouts = server
             .log()
             .iter()
             .filter(|r| r.outcome == ServerOutcome::Slow)
             .count();
-        println!(
-            "client and server counts {} ({timeouts} slow answers tripped the timeout)",
-            if agree { "agree" } else { "DISAGREE" }
-        );
+        if reconciled.agrees() {
+            println!(
+                "client and server counts agree ({timeouts} slow answers and {} late ones tripped the timeout)",
+                reconciled.late_answers
+            );
+        } else {
+            return Err(format!(
+                "client and server counts disagree: {}",
+                reconciled.mismatches.join("; ")
+            ));
+        }
     }
     Ok(())
 }

@@ -37,6 +37,7 @@ use retry_core::sleep::AsyncSleeper;
 use retry_core::{Engine, Step, StopReason};
 
 use crate::chat::{ChatClient, ChatRequest, ChatResponse, Usage};
+use crate::mock_server::ServerCounts;
 
 /// The per-model policies `llm_batch` uses unless given others (`src/policies.toml`).
 pub const DEFAULT_POLICIES: &str = include_str!("policies.toml");
@@ -245,7 +246,16 @@ pub enum Attempt {
 }
 
 impl Attempt {
-    fn of(outcome: &Result<ChatResponse, HttpError>) -> Attempt {
+    /// How the client classifies one attempt's outcome.
+    ///
+    /// ```
+    /// use retry_examples::batch::Attempt;
+    /// use retry_core::http::HttpError;
+    /// let timeout = retry_core::AttemptTimedOut::new(std::time::Duration::from_secs(1));
+/// let outcome = Err(HttpError::TimedOut(timeout));
+    /// assert_eq!(Attempt::of(&outcome), Attempt::Timeout);
+    /// ```
+    pub fn of(outcome: &Result<ChatResponse, HttpError>) -> Attempt {
         match outcome {
             Ok(_) => Attempt::Status(200),
             Err(HttpError::Status(e)) => Attempt::Status(e.status().as_u16()),
@@ -609,6 +619,101 @@ impl fmt::Display for BatchReport {
             write!(f, "; requests: {} (budget {max})", self.attempts())?;
         }
         Ok(())
+    }
+}
+
+/// The client's attempts, by kind, set against what the server counted.
+///
+/// Every request the server counted was an attempt of the client's and the other way round, and
+/// each kind matches: a status the client saw was sent by the server, a dropped connection is a
+/// connection error, a slow answer is a timeout. One kind of attempt is counted differently on
+/// the two sides: an answer that left the server at once but reached the client after its
+/// per-attempt timeout (a loaded machine) is a status on the server and a timeout here. Those
+/// are the *late answers*; a mismatch is anything else.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use retry_examples::batch::{Attempt, Reconciliation};
+/// use retry_examples::mock_server::ServerCounts;
+///
+/// let client = BTreeMap::from([(Attempt::Status(200), 2), (Attempt::Timeout, 2)]);
+/// let server = ServerCounts {
+///     requests: 4,
+///     statuses: BTreeMap::from([(200, 3)]),
+///     slow: 1,
+///     ..ServerCounts::default()
+/// };
+/// let reconciled = Reconciliation::new(&client, &server);
+/// assert!(reconciled.agrees(), "{:?}", reconciled.mismatches);
+/// assert_eq!(reconciled.late_answers, 1);
+/// ```
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// Answers the server sent at once that reached the client after its timeout.
+    pub late_answers: u64,
+    /// What does not add up, one line each.
+    pub mismatches: Vec<String>,
+}
+
+impl Reconciliation {
+    /// Compares `client` (for example [`BatchReport::attempts_by_kind`]) with `server`.
+    pub fn new(client: &BTreeMap<Attempt, u64>, server: &ServerCounts) -> Self {
+        let kind = |k: Attempt| client.get(&k).copied().unwrap_or(0);
+        let mut reconciled = Reconciliation::default();
+        let mut mismatch = |line: String| reconciled.mismatches.push(line);
+        let attempts: u64 = client.values().sum();
+        if attempts != server.requests {
+            mismatch(format!(
+                "the client made {attempts} attempts, the server counted {} requests",
+                server.requests
+            ));
+        }
+        let mut late_answers = 0;
+        for attempt in client.keys() {
+            if let Attempt::Status(status) = *attempt
+                && !server.statuses.contains_key(&status)
+            {
+                mismatch(format!("status {status}: seen by the client, never sent"));
+            }
+        }
+        for (&status, &sent) in &server.statuses {
+            let seen = kind(Attempt::Status(status));
+            match sent.checked_sub(seen) {
+                Some(late) => late_answers += late,
+                None => mismatch(format!(
+                    "status {status}: the client saw {seen}, the server sent {sent}"
+                )),
+            }
+        }
+        if kind(Attempt::Connection) != server.dropped {
+            mismatch(format!(
+                "{} connection errors, {} dropped connections",
+                kind(Attempt::Connection),
+                server.dropped
+            ));
+        }
+        if kind(Attempt::Timeout) != server.slow + late_answers {
+            mismatch(format!(
+                "{} timeouts, {} slow answers and {late_answers} late ones",
+                kind(Attempt::Timeout),
+                server.slow
+            ));
+        }
+        if kind(Attempt::Other) != 0 {
+            mismatch(format!("{} unclassified attempts", kind(Attempt::Other)));
+        }
+        reconciled.late_answers = late_answers;
+        reconciled
+    }
+
+    /// `true` when nothing is amiss.
+    ///
+    /// ```
+    /// use retry_examples::batch::Reconciliation;
+    /// assert!(Reconciliation::default().agrees());
+    /// ```
+    pub fn agrees(&self) -> bool {
+        self.mismatches.is_empty()
     }
 }
 

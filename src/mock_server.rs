@@ -485,6 +485,31 @@ impl MockServer {
         self.shared.lock().log.clone()
     }
 
+    /// The counters once the server has seen at least `requests` requests, or once `limit` has
+    /// passed (real time). The server counts a request when its handler runs, so an attempt the
+    /// client has already given up on (a timeout, a dropped connection) may still be on its way
+    /// when the client's call returns.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use retry_examples::mock_server::{MockConfig, MockServer};
+    /// let server = MockServer::start(MockConfig::default()).await.unwrap();
+    /// let counts = server.counts_after(0, std::time::Duration::from_secs(1)).await;
+    /// assert_eq!(counts.requests, 0);
+    /// # }
+    /// ```
+    pub async fn counts_after(&self, requests: u64, limit: Duration) -> ServerCounts {
+        let started = Instant::now();
+        loop {
+            let counts = self.counts();
+            if counts.requests >= requests || started.elapsed() >= limit {
+                return counts;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Requests whose last message was `prompt`.
     pub fn requests_for(&self, prompt: &str) -> u64 {
         let inner = self.shared.lock();

@@ -1,14 +1,14 @@
 //! The batch runner end to end on loopback: every prompt ends as a success or a typed failure,
 //! and what the client counted matches what the server counted, request for request.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use retry_core::StopReason;
 use retry_core::config::PolicyTable;
 use retry_core::testing::TestClock;
 use retry_examples::batch::{
-    Attempt, BatchOptions, BatchReport, Outcome, default_policies, run_batch, sample_jobs,
+    Attempt, BatchOptions, BatchReport, Outcome, Reconciliation, default_policies, run_batch,
+    sample_jobs,
 };
 use retry_examples::chat::ChatClient;
 use retry_examples::mock_server::{Faults, MockConfig, MockServer, ServerCounts};
@@ -17,28 +17,14 @@ fn models() -> Vec<String> {
     vec!["gpt-4.1".to_string(), "deepseek-v3.2".to_string()]
 }
 
-/// Client-side counts in the server's terms.
-fn assert_counts_match(report: &BatchReport, server: &ServerCounts) {
-    let mut statuses = BTreeMap::new();
-    let (mut timeouts, mut connection, mut other) = (0, 0, 0);
-    for (attempt, n) in report.attempts_by_kind() {
-        match attempt {
-            Attempt::Status(status) => {
-                statuses.insert(status, n);
-            }
-            Attempt::Timeout => timeouts += n,
-            Attempt::Connection => connection += n,
-            Attempt::Other => other += n,
-        }
-    }
-    assert_eq!(report.attempts(), server.requests);
-    assert_eq!(statuses, server.statuses);
-    assert_eq!(
-        timeouts, server.slow,
-        "every timeout is a slow answer and vice versa"
-    );
-    assert_eq!(connection, server.dropped);
-    assert_eq!(other, 0);
+/// The client's attempts against the server's counts, once the server has seen them all.
+async fn assert_counts_match(report: &BatchReport, server: &MockServer) -> ServerCounts {
+    let counts = server
+        .counts_after(report.attempts(), Duration::from_secs(5))
+        .await;
+    let reconciled = Reconciliation::new(&report.attempts_by_kind(), &counts);
+    assert!(reconciled.agrees(), "{:?}", reconciled.mismatches);
+    counts
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -82,8 +68,7 @@ async fn two_hundred_prompts_against_thirty_percent_faults() {
     assert_eq!(report.failed_permanently(), 4, "the four malformed prompts");
     assert!(report.succeeded() >= 190, "{report}");
 
-    let counts = server.counts();
-    assert_counts_match(&report, &counts);
+    let counts = assert_counts_match(&report, &server).await;
     let faults = counts.requests - counts.status(200) - counts.status(400);
     assert!(
         faults * 100 >= counts.requests * 20 && faults * 100 <= counts.requests * 40,
@@ -145,14 +130,20 @@ async fn a_request_budget_bounds_the_batch() {
     let report = run_batch(&client, &jobs, &options, |_| {}).await;
 
     assert_eq!(report.attempts(), 60);
-    assert_eq!(server.counts().requests, 60);
+    assert_eq!(
+        server
+            .counts_after(60, Duration::from_secs(5))
+            .await
+            .requests,
+        60
+    );
     assert!(report.skipped() > 0, "{report}");
     assert!(report.stopped_by_budget() > 0, "{report}");
     assert_eq!(
         report.succeeded() + report.exhausted() + report.stopped_by_budget() + report.skipped(),
         80
     );
-    assert_counts_match(&report, &server.counts());
+    assert_counts_match(&report, &server).await;
 }
 
 /// `llm_batch`'s core with its defaults (policies, prompts, fault mix, seed), minus the slow
@@ -189,7 +180,7 @@ async fn the_llm_batch_core_runs_to_completion_quickly() {
         report.succeeded() + report.failed_permanently() + report.exhausted(),
         200
     );
-    assert_counts_match(&report, &server.counts());
+    assert_counts_match(&report, &server).await;
     let summary = report.to_string();
     assert!(
         summary.starts_with("200 prompts, concurrency 10, "),

@@ -32,6 +32,7 @@ use retry_core::http::HttpError;
 use retry_core::stop::{attempts, before_delay};
 use retry_core::wait::{random_exponential, retry_after};
 use retry_core::{Engine, RetryAfter, RetryError, Retrying, Step, StopReason, Transient};
+use retry_examples::batch::{Attempt, Reconciliation};
 use retry_examples::chat::{ChatClient, ChatRequest, ChatResponse};
 use retry_examples::mock_server::{Faults, MockConfig, MockServer, Reply, RetryAfterValue};
 
@@ -56,25 +57,6 @@ const SCHEDULER_SLACK: Duration = Duration::from_millis(100);
 /// 5xx bursts, scripted when this many requests have finished.
 const BURSTS_AT: [usize; 3] = [200, 450, 700];
 const BURST_LEN: usize = 40;
-
-/// What one attempt ended with, from the client's side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Attempt {
-    Status(u16),
-    Timeout,
-    Connection,
-}
-
-fn classify(outcome: &Result<ChatResponse, HttpError>) -> Attempt {
-    match outcome {
-        Ok(_) => Attempt::Status(200),
-        Err(HttpError::Status(e)) => Attempt::Status(e.status().as_u16()),
-        Err(HttpError::TimedOut(_)) => Attempt::Timeout,
-        Err(HttpError::Transport(e)) if e.is_timeout() => Attempt::Timeout,
-        Err(HttpError::Transport(e)) if e.is_connect() || e.is_request() => Attempt::Connection,
-        Err(other) => panic!("an attempt failed in an unexpected way: {other}"),
-    }
-}
 
 struct Report {
     id: usize,
@@ -116,7 +98,7 @@ async fn run_request(client: &ChatClient, quota: &Arc<RetryQuota>, id: usize) ->
         engine.before_attempt();
         let raw = engine.guard_attempt(client.complete(&request)).await;
         let outcome = engine.finish_attempt(raw);
-        let attempt = classify(&outcome);
+        let attempt = Attempt::of(&outcome);
         let hint = outcome.as_ref().err().and_then(RetryAfter::retry_after);
         attempts.push(attempt);
         let delay = match engine.on_outcome(outcome) {
@@ -219,13 +201,9 @@ async fn soak() {
     // The server counts a request when its handler runs; an attempt the client gave up on may
     // still be on its way. Wait (briefly) until the server has seen them all.
     let client_attempts: usize = reports.iter().map(|r| r.attempts.len()).sum();
-    let settle = Instant::now();
-    while server.counts().requests < client_attempts as u64
-        && settle.elapsed() < Duration::from_secs(5)
-    {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let counts = server.counts();
+    let counts = server
+        .counts_after(client_attempts as u64, Duration::from_secs(5))
+        .await;
     let log = server.log();
 
     // Client and server agree exactly: in total and request by request.
@@ -250,26 +228,9 @@ async fn soak() {
     for attempt in reports.iter().flat_map(|r| &r.attempts) {
         *by_kind.entry(*attempt).or_default() += 1;
     }
-    let kind = |k: Attempt| by_kind.get(&k).copied().unwrap_or(0);
-    let mut late_answers = 0;
-    for (&status, &n) in &counts.statuses {
-        let seen = kind(Attempt::Status(status));
-        assert!(
-            seen <= n,
-            "status {status}: the client saw {seen}, the server sent {n}"
-        );
-        late_answers += n - seen;
-    }
-    assert_eq!(
-        kind(Attempt::Connection),
-        counts.dropped,
-        "dropped connections"
-    );
-    assert_eq!(
-        kind(Attempt::Timeout),
-        counts.slow + late_answers,
-        "timeouts"
-    );
+    let reconciled = Reconciliation::new(&by_kind, &counts);
+    assert!(reconciled.agrees(), "{:?}", reconciled.mismatches);
+    let late_answers = reconciled.late_answers;
 
     // Every request ends as a success with its own answer, or a typed failure.
     let mut failures: BTreeMap<String, usize> = BTreeMap::new();
@@ -318,6 +279,7 @@ async fn soak() {
                     Attempt::Status(s) => s.to_string(),
                     Attempt::Timeout => "timeout".into(),
                     Attempt::Connection => "connection".into(),
+                    Attempt::Other => "an unclassified failure".into(),
                 };
                 *failures
                     .entry(format!("{} after {name}", error.reason()))
@@ -386,7 +348,7 @@ async fn soak() {
     );
     println!(
         "  client timeouts {} (slow answers {}, late answers {late_answers})",
-        kind(Attempt::Timeout),
+        by_kind.get(&Attempt::Timeout).copied().unwrap_or(0),
         counts.slow
     );
     println!(
