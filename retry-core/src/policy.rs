@@ -62,8 +62,10 @@ pub use crate::timeout::{AttemptTimeout, NoTimeout, Timeout};
 /// The bare `#[retry]` default wait: full jitter, `random_exponential(100ms, 0, 20s).base(1.3)`.
 ///
 /// Base 1.3 rather than 2: in a simulation of many clients contending for one resource (AWS's
-/// "Exponential Backoff And Jitter" model, `docs/contention.md`) it does less work than full jitter
-/// with base 2 and finishes sooner than decorrelated jitter at 8 of 10 client counts.
+/// "Exponential Backoff And Jitter" model, `docs/contention.md`) it does less work than the
+/// study's full jitter (`random_exponential(10ms, 0, 2s)`) and finishes sooner than its
+/// decorrelated jitter at 8 of 10 client counts, where base-2 full jitter from 100 ms does the
+/// least work of all but finishes last of the jittered strategies.
 pub const DEFAULT_WAIT: RandomExponential = RandomExponential::BARE_DEFAULT;
 /// The bare `#[retry]` default stop: 3 attempts.
 pub const DEFAULT_STOP: Attempts = crate::stop::attempts(3);
@@ -550,8 +552,11 @@ impl<S, W, R, B, A, BS, Z, X> Retrying<S, W, R, Hooks<B, A, BS>, Z, X> {
     /// returns the last outcome unchanged. Sleeps go through the policy's [`AsyncSleeper`] (tokio
     /// by default), and a [`timeout`](Self::timeout) bounds each attempt.
     ///
-    /// `op` may be an `async` closure that borrows its environment, mutably included. The returned
-    /// future is `Send` when the operation's futures are.
+    /// `op` is called once per attempt and returns that attempt's future. It may read and mutate
+    /// what it captures (a counter, a request builder) before it returns an `async move` block,
+    /// as below; state that the attempts' futures themselves update goes through a shared
+    /// reference (an atomic, a `Mutex`), since each future must outlive the call that made it.
+    /// The returned future is `Send` when the operation's futures are.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]

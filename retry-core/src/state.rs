@@ -177,9 +177,11 @@ impl RetryStats {
 
     /// When the first attempt began, if the clock was read for this call.
     ///
-    /// The clock is read at the start only when something in the policy looks at time (a time-based
-    /// stop, a hook, a custom strategy, a timeout). Otherwise it is first read when the first attempt
-    /// fails, and this is that instant: a call that succeeds at once never reads the clock.
+    /// The clock is read as the first attempt starts only when something in the policy looks at
+    /// time (a time-based stop, a hook, a custom strategy) or the caller asked for elapsed times
+    /// ([`Engine::measure_from_start`](crate::Engine::measure_from_start), which a
+    /// `RetryError` return type and `on_exhausted` use). Otherwise it stays `None`, and the call,
+    /// successful or not, never reads the clock.
     ///
     /// ```
     /// assert!(retry_core::RetryStats::new("x").start().is_none());
