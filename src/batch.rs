@@ -252,7 +252,7 @@ impl Attempt {
     /// use retry_examples::batch::Attempt;
     /// use retry_core::http::HttpError;
     /// let timeout = retry_core::AttemptTimedOut::new(std::time::Duration::from_secs(1));
-/// let outcome = Err(HttpError::TimedOut(timeout));
+    /// let outcome = Err(HttpError::TimedOut(timeout));
     /// assert_eq!(Attempt::of(&outcome), Attempt::Timeout);
     /// ```
     pub fn of(outcome: &Result<ChatResponse, HttpError>) -> Attempt {

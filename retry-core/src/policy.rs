@@ -267,6 +267,12 @@ impl<S, W, R, H, Z, X> Retrying<S, W, R, H, Z, X> {
     /// Sets a per-attempt timeout for async calls: an attempt running longer is cancelled and
     /// fails with `E::from(AttemptTimedOut)`. Sync calls ignore it.
     ///
+    /// The limit is kept by tokio's timer (`tokio::time::timeout`) whatever sleeper the policy
+    /// sleeps with, so a [`TestClock`](crate::testing::TestClock) that skips the sleeps still
+    /// bounds every attempt in real (or paused) time. Like `tokio::time::timeout` itself, it needs
+    /// the call to run inside a tokio runtime with time enabled: with another runtime, bound the
+    /// attempts with that runtime's own timeout inside the operation instead.
+    ///
     /// ```
     /// let _ = retry_core::Retrying::new().timeout(std::time::Duration::from_secs(30));
     /// ```

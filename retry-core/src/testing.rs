@@ -119,13 +119,16 @@ impl Default for TestClock {
     }
 }
 
+/// How far a [`TestClock`] can move: sleeps past it (a `Duration::MAX` wait) leave the clock
+/// there, since `Instant` cannot represent every duration from now. Still later than any deadline
+/// a test sets.
+const TEST_CLOCK_HORIZON: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 impl Clock for TestClock {
     fn now(&self) -> Instant {
         let inner = self.lock();
-        inner
-            .origin
-            .checked_add(inner.offset)
-            .unwrap_or(inner.origin)
+        let offset = inner.offset.min(TEST_CLOCK_HORIZON);
+        inner.origin.checked_add(offset).unwrap_or(inner.origin)
     }
 }
 

@@ -94,6 +94,26 @@ fn after_delay_three_with_fixed_one_makes_four_attempts() {
     assert_eq!(secs(&clock.sleeps()), [1.0, 1.0, 1.0]);
 }
 
+/// A `Duration::MAX` sleep moves the test clock as far as it goes, never back to its origin:
+/// the time limit still fires.
+#[test]
+fn a_saturating_sleep_keeps_the_test_clock_ahead() {
+    let clock = TestClock::new();
+    let origin = clock.now();
+    let policy = Retrying::new()
+        .stop(after_delay(3600))
+        .wait(fixed(Duration::MAX))
+        .sleeper(clock.clone());
+    let mut calls = 0;
+    let result: Result<(), u32> = policy.call(|| {
+        calls += 1;
+        Err(calls)
+    });
+    assert_eq!(result, Err(2));
+    assert_eq!(clock.sleeps(), [Duration::MAX]);
+    assert!(clock.now().duration_since(origin) > Duration::from_secs(99 * 365 * 24 * 3600));
+}
+
 #[test]
 fn before_delay_three_with_fixed_one_makes_three_attempts() {
     let clock = TestClock::new();
