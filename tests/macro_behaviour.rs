@@ -69,8 +69,28 @@ async fn bare_retry_is_bounded_to_three_attempts_with_short_jittered_waits() {
     let started = Instant::now();
     assert_eq!(bare(&calls).await, Err(ApiError { status: 500 }));
     assert_eq!(calls.load(Ordering::SeqCst), 3);
-    // Full jitter from 100 ms: the two waits are at most 100 ms and 200 ms.
-    assert!(started.elapsed() <= Duration::from_millis(300));
+    // Full jitter from 100 ms growing by 1.3: the two waits are U(0, 100 ms) and U(0, 130 ms).
+    assert!(started.elapsed() <= Duration::from_millis(230));
+
+    // Over many calls the waits fill that window: their mean is 50 + 65 = 115 ms (standard
+    // deviation 47 ms per call, 3.3 ms for the mean of 200: the bounds are six of those away).
+    let mut total = Duration::ZERO;
+    let mut longest = Duration::ZERO;
+    for _ in 0..200 {
+        let started = Instant::now();
+        assert!(bare(&calls).await.is_err());
+        let elapsed = started.elapsed();
+        assert!(elapsed <= Duration::from_millis(230), "{elapsed:?}");
+        total += elapsed;
+        longest = longest.max(elapsed);
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3 + 600);
+    let mean = total / 200;
+    assert!(
+        mean >= Duration::from_millis(95) && mean <= Duration::from_millis(135),
+        "mean {mean:?}"
+    );
+    assert!(longest > Duration::from_millis(150), "longest {longest:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
