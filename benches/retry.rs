@@ -115,8 +115,8 @@ async fn annotated_failure_async() -> Result<u64, Failed> {
     operation_async(false, black_box(1)).await
 }
 
-/// The bare default again, built once at compile time and passed with `policy = &..`: what the
-/// attribute costs when the policy is not built inside the function (docs/BENCHMARKS.md).
+/// The bare default again, built by hand in a `static` and passed with `policy = &..`: beside
+/// `#[retry]`, whose literal policy the expansion builds at compile time itself.
 static DEFAULT_POLICY: Retrying = Retrying::new();
 
 #[retry(policy = &DEFAULT_POLICY)]
