@@ -53,7 +53,7 @@ use axum::{Extension, Json, Router};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use serde_json::json;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -123,7 +123,8 @@ pub enum Reply {
     },
     /// 200 with a completion, after this delay (a client with a shorter timeout gives up first).
     Slow(Duration),
-    /// Close the connection without answering.
+    /// Reset the connection (TCP RST) without answering, as a crashed server or a load
+    /// balancer that gave up does.
     Drop,
 }
 
@@ -184,7 +185,7 @@ pub struct Faults {
     pub unavailable: f64,
     /// A completion after [`MockConfig::slow_delay`].
     pub slow: f64,
-    /// A dropped connection.
+    /// A dropped connection (reset, no answer).
     pub drop_connection: f64,
     /// 429 with one of [`ADVERSARIAL_RETRY_AFTER`].
     pub adversarial_retry_after: f64,
@@ -540,6 +541,12 @@ async fn serve(listener: TcpListener, router: Router) {
             }
         };
         let _ = stream.set_nodelay(true);
+        // A second handle on the socket, kept beside the connection: a dropped connection sets
+        // a zero linger through it before closing, so the client sees a reset, not an orderly
+        // close. (Only then: a zero linger on every close would discard answers still unsent.)
+        let Ok((stream, reset)) = split_for_reset(stream) else {
+            continue;
+        };
         let kill = Kill(Arc::new(Notify::new()));
         let service = TowerToHyperService::new(router.clone().layer(Extension(kill.clone())));
         connections.spawn(async move {
@@ -547,11 +554,20 @@ async fn serve(listener: TcpListener, router: Router) {
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
-                _ = kill.0.notified() => {}
+                _ = kill.0.notified() => {
+                    let _ = reset.set_zero_linger();
+                }
             }
         });
         while connections.try_join_next().is_some() {}
     }
+}
+
+/// The stream, and a second handle on the same socket.
+fn split_for_reset(stream: tokio::net::TcpStream) -> io::Result<(TcpStream, TcpStream)> {
+    let stream = stream.into_std()?;
+    let second = stream.try_clone()?;
+    Ok((TcpStream::from_std(stream)?, TcpStream::from_std(second)?))
 }
 
 /// A deterministic draw in `[0, 1)` and a second number, from the seed, the body and how often

@@ -308,6 +308,27 @@ async fn a_dropped_connection_is_transient_and_retried() {
     );
 }
 
+/// A dropped connection is a reset (RST), as from a crashed server, not an orderly close.
+#[tokio::test]
+async fn a_dropped_connection_is_a_reset() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, _) = setup(MockConfig::default()).await;
+    server.script([Reply::Drop]);
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let body = r#"{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}"#;
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: mock\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let error = stream.read_to_end(&mut answer).await.unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset);
+    assert!(answer.is_empty());
+    assert_eq!(server.counts().dropped, 1);
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_transient() {
     // A port that was just free: nothing listens on it once the listener is closed.
