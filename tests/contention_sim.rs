@@ -1,6 +1,6 @@
-//! Pins the contention simulation's exact results at small N, so the model (and the strategies
-//! it drives) cannot change silently. `cargo run --release --example contention_sim` runs the
-//! full sweep.
+//! Pins the contention simulation's exact results at small N and checks it against the study's
+//! published figures at N = 100, so the model (and the strategies it drives) cannot change
+//! silently. `cargo run --release --example contention_sim` runs the full sweep.
 
 use retry_core::policy::DEFAULT_WAIT;
 use retry_core::wait::{
@@ -67,4 +67,30 @@ fn every_client_writes_once_successfully() {
             time: Duration::ZERO
         }
     );
+}
+
+/// The port against the study's published figures at N = 100 (AWS, "Exponential Backoff And
+/// Jitter"): within 10%, over the 100 runs (seeds 0..99) `docs/contention.md` averages.
+#[test]
+fn a_hundred_clients_match_the_published_figures() {
+    let published = [
+        ("exponential", 1850.0, 62.0),
+        ("full jitter", 795.0, 4.9),
+        ("equal jitter", 814.0, 6.7),
+        ("decorrelated", 1000.0, 4.5),
+    ];
+    let means = [
+        simulate_many(&exponential(ms(10), 0, ms(2000)), 100, 100, 0),
+        simulate_many(&random_exponential(ms(10), 0, ms(2000)), 100, 100, 0),
+        simulate_many(&equal_jitter(ms(10), ms(2000)), 100, 100, 0),
+        simulate_many(&decorrelated_jitter(ms(5), ms(2000)), 100, 100, 0),
+    ];
+    for ((name, calls, seconds), mean) in published.iter().zip(&means) {
+        let time = mean.time.as_secs_f64();
+        assert!(
+            (mean.calls / calls - 1.0).abs() < 0.1 && (time / seconds - 1.0).abs() < 0.1,
+            "{name}: {} calls in {time:.2} s, published ~{calls} in ~{seconds} s",
+            mean.calls
+        );
+    }
 }
