@@ -550,10 +550,23 @@ fn node(cx: &Ctxt, dsl: Dsl, position: Position, returns: &Returns) -> Node {
                 ),
                 _ => {}
             }
+            let (lhs, rhs) = (
+                node(cx, *lhs, position, returns),
+                node(cx, *rhs, position, returns),
+            );
+            if let BinOp::And(_) = op
+                && position == Position::Retry
+                && Domain::of(&lhs).is_disjoint_from(Domain::of(&rhs))
+            {
+                cx.error_spanned_by(
+                    &op,
+                    "`&` of an error condition and a value condition retries nothing: an outcome is an error or a value, never both; combine them with `|`",
+                );
+            }
             Node::Binary {
-                lhs: Box::new(node(cx, *lhs, position, returns)),
+                lhs: Box::new(lhs),
                 op,
-                rhs: Box::new(node(cx, *rhs, position, returns)),
+                rhs: Box::new(rhs),
             }
         }
         Dsl::Not { bang, inner } => {
@@ -563,14 +576,77 @@ fn node(cx: &Ctxt, dsl: Dsl, position: Position, returns: &Returns) -> Node {
                     format!("a {} cannot be negated with `!`", position.noun()),
                 );
             }
+            let inner = node(cx, *inner, position, returns);
+            if position == Position::Retry && negation_is_empty(&inner) {
+                cx.error(
+                    bang.span,
+                    "`!` over both error and value conditions retries nothing: `!(a | b)` is `!a & !b`, and no outcome is both an error and a value; negate each side instead, as in `!if_error(..) | !if_result(..)`",
+                );
+            }
             Node::Not {
                 bang,
-                inner: Box::new(node(cx, *inner, position, returns)),
+                inner: Box::new(inner),
             }
         }
         Dsl::Raw(expr) => Node::Raw(expr),
         Dsl::Call { name, args } => leaf(cx, name, args, position, returns),
     }
+}
+
+/// Which outcomes a retry condition can accept: `!` keeps a condition's domain, so a condition
+/// over errors never retries a value and the other way round.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Domain {
+    Errors,
+    Values,
+    /// Both, or not known (an expression, `retry_if`, `always`, a mix).
+    Any,
+}
+
+impl Domain {
+    fn of(node: &Node) -> Domain {
+        match node {
+            Node::Leaf { strategy, .. } => match strategy.name {
+                "if_error" | "if_source" | "transient" | "on_error" => Domain::Errors,
+                "if_result" | "if_not_result" => Domain::Values,
+                _ => Domain::Any,
+            },
+            Node::Not { inner, .. } => Domain::of(inner),
+            Node::Binary { lhs, rhs, .. } => match (Domain::of(lhs), Domain::of(rhs)) {
+                (a, b) if a == b => a,
+                _ => Domain::Any,
+            },
+            Node::Raw(_) => Domain::Any,
+        }
+    }
+
+    fn is_disjoint_from(self, other: Domain) -> bool {
+        matches!(
+            (self, other),
+            (Domain::Errors, Domain::Values) | (Domain::Values, Domain::Errors)
+        )
+    }
+}
+
+/// `!(a | b | ..)` is `!a & !b & ..`: empty when one alternative is over errors only and another
+/// over values only.
+fn negation_is_empty(inner: &Node) -> bool {
+    fn alternatives(node: &Node, out: &mut Vec<Domain>) {
+        match node {
+            Node::Binary {
+                lhs,
+                op: BinOp::Or(_),
+                rhs,
+            } => {
+                alternatives(lhs, out);
+                alternatives(rhs, out);
+            }
+            other => out.push(Domain::of(other)),
+        }
+    }
+    let mut domains = Vec::new();
+    alternatives(inner, &mut domains);
+    domains.contains(&Domain::Errors) && domains.contains(&Domain::Values)
 }
 
 fn unknown_strategy(cx: &Ctxt, name: &Ident, position: Position) {
