@@ -70,6 +70,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// What kind of failure a retry is asked for.
+///
+/// ```
+/// use retry_core::budget::{FailureKind, RetryBudget, RetryQuota};
+///
+/// let quota = RetryQuota::new();
+/// assert_eq!(quota.try_retry(FailureKind::Error).unwrap().cost(), 5);
+/// assert_eq!(quota.try_retry(FailureKind::Timeout).unwrap().cost(), 10);
+/// assert_eq!(quota.available(), 485);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureKind {
@@ -142,15 +151,42 @@ impl RetryPermit {
 /// ```
 pub trait RetryBudget: Send + Sync {
     /// A retryable attempt failed.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryBudget, TokenBucket};
+    ///
+    /// let bucket = TokenBucket::new(4, 1.0).unwrap();
+    /// bucket.on_failure(FailureKind::Error);
+    /// assert_eq!(bucket.tokens(), 3.0);
+    /// ```
     #[inline]
     fn on_failure(&self, kind: FailureKind) {
         let _ = kind;
     }
 
     /// Asks to retry after a failure; `None` refuses.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryBudget, TokenBucket};
+    ///
+    /// let bucket = TokenBucket::new(2, 1.0).unwrap();
+    /// assert!(bucket.try_retry(FailureKind::Error).is_some()); // 2 tokens > 1
+    /// bucket.on_failure(FailureKind::Error);
+    /// assert!(bucket.try_retry(FailureKind::Error).is_none()); // 1 token, not > 1
+    /// ```
     fn try_retry(&self, kind: FailureKind) -> Option<RetryPermit>;
 
     /// An attempt succeeded; `permit` is the call's last retry permit, if it retried.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryBudget, RetryQuota};
+    ///
+    /// let quota = RetryQuota::new();
+    /// let permit = quota.try_retry(FailureKind::Error);
+    /// assert_eq!(quota.available(), 495);
+    /// quota.on_success(permit); // pays the retry's cost back
+    /// assert_eq!(quota.available(), 500);
+    /// ```
     #[inline]
     fn on_success(&self, permit: Option<RetryPermit>) {
         let _ = permit;
@@ -486,12 +522,36 @@ pub struct RetryQuota {
 
 impl RetryQuota {
     /// The AWS SDKs' initial capacity.
+    ///
+    /// ```
+    /// use retry_core::budget::RetryQuota;
+    /// assert_eq!(RetryQuota::new().available(), RetryQuota::DEFAULT_CAPACITY);
+    /// ```
     pub const DEFAULT_CAPACITY: u32 = 500;
     /// The AWS SDKs' cost of a retry.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryQuota};
+    /// assert_eq!(RetryQuota::new().cost(FailureKind::Error), RetryQuota::DEFAULT_RETRY_COST);
+    /// ```
     pub const DEFAULT_RETRY_COST: u32 = 5;
     /// The AWS SDKs' cost of a retry after a timeout.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryQuota};
+    /// assert_eq!(RetryQuota::new().cost(FailureKind::Timeout), RetryQuota::DEFAULT_TIMEOUT_COST);
+    /// ```
     pub const DEFAULT_TIMEOUT_COST: u32 = 10;
     /// The AWS SDKs' refund of a first-try success.
+    ///
+    /// ```
+    /// use retry_core::budget::{FailureKind, RetryBudget, RetryQuota};
+    ///
+    /// let quota = RetryQuota::new();
+    /// let _permit = quota.try_retry(FailureKind::Error); // 500 - 5
+    /// quota.on_success(None); // a first-try success elsewhere: + 1
+    /// assert_eq!(quota.available(), 495 + RetryQuota::DEFAULT_SUCCESS_REFUND);
+    /// ```
     pub const DEFAULT_SUCCESS_REFUND: u32 = 1;
 
     /// A full quota with the AWS SDKs' numbers: capacity 500, retry cost 5, timeout cost 10,

@@ -56,6 +56,14 @@ use crate::transient::Transient;
 )]
 pub trait RetryCondition<T, E> {
     /// `true` to retry this outcome (subject to the stop strategy), `false` to return it.
+    ///
+    /// ```
+    /// use retry_core::condition::{transient, RetryCondition};
+    /// use std::io::{Error, ErrorKind};
+    ///
+    /// assert!(transient().should_retry(&Err::<(), _>(Error::from(ErrorKind::ConnectionReset))));
+    /// assert!(!transient().should_retry(&Ok::<_, Error>(())));
+    /// ```
     fn should_retry(&self, outcome: &Result<T, E>) -> bool;
 }
 
@@ -77,6 +85,14 @@ where
 /// ```
 pub trait Predicate<X: ?Sized> {
     /// Whether `value` passes.
+    ///
+    /// ```
+    /// use retry_core::condition::Predicate;
+    ///
+    /// let short = |s: &str| s.len() < 4;
+    /// assert!(short.test("abc"));
+    /// assert!(!short.test("abcd"));
+    /// ```
     fn test(&self, value: &X) -> bool;
 }
 
@@ -88,6 +104,14 @@ impl<X: ?Sized, F: Fn(&X) -> bool> Predicate<X> for F {
 }
 
 /// The negation of a predicate (what `!` builds).
+///
+/// ```
+/// use retry_core::condition::{if_not_result, IfResult, NotPredicate, RetryCondition};
+///
+/// let retry: IfResult<NotPredicate<_>> = if_not_result(|status: &u16| *status == 200);
+/// assert!(retry.should_retry(&Ok::<_, ()>(202)));
+/// assert!(!retry.should_retry(&Ok::<_, ()>(200)));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NotPredicate<P>(P);
 
@@ -99,6 +123,13 @@ impl<X: ?Sized, P: Predicate<X>> Predicate<X> for NotPredicate<P> {
 }
 
 /// The predicate that accepts everything.
+///
+/// ```
+/// use retry_core::condition::{on_error, Anything, IfError, Predicate};
+///
+/// assert!(Anything.test(&0_u8) && Predicate::<str>::test(&Anything, ""));
+/// let _default: IfError<Anything> = on_error(); // every error
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Anything;
 
@@ -110,6 +141,14 @@ impl<X: ?Sized> Predicate<X> for Anything {
 }
 
 /// The predicate "this error is transient" (see [`Transient`]).
+///
+/// ```
+/// use retry_core::condition::{IsTransient, Predicate};
+/// use std::io::{Error, ErrorKind};
+///
+/// assert!(IsTransient.test(&Error::from(ErrorKind::ConnectionReset)));
+/// assert!(!IsTransient.test(&Error::from(ErrorKind::PermissionDenied)));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct IsTransient;
 
@@ -121,6 +160,16 @@ impl<E: Transient + ?Sized> Predicate<E> for IsTransient {
 }
 
 /// "Some error in the `source()` chain is an `S` that passes `P`".
+///
+/// ```
+/// use retry_core::condition::{if_source, IfError, InSourceChain, RetryCondition};
+/// use std::io::{Error, ErrorKind};
+///
+/// let timed_out = |e: &Error| e.kind() == ErrorKind::TimedOut;
+/// let retry: IfError<InSourceChain<Error, _>> = if_source(timed_out);
+/// assert!(retry.should_retry(&Err::<(), _>(Error::from(ErrorKind::TimedOut))));
+/// assert!(!retry.should_retry(&Err::<(), _>(Error::from(ErrorKind::NotFound))));
+/// ```
 pub struct InSourceChain<S: ?Sized, P> {
     predicate: P,
     _source: PhantomData<fn(&S)>,
@@ -167,6 +216,15 @@ where
 }
 
 /// Retries errors that pass a predicate; accepts every `Ok`. See [`if_error`].
+///
+/// ```
+/// use retry_core::condition::{if_error, IfError, RetryCondition};
+///
+/// let retry: IfError<_> = if_error(|status: &u16| *status >= 500);
+/// assert!(retry.should_retry(&Err::<(), _>(503)));
+/// assert!(!retry.should_retry(&Err::<(), _>(404)));
+/// assert!(!retry.should_retry(&Ok::<(), u16>(())));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct IfError<P>(P);
 
@@ -253,6 +311,15 @@ impl<T, E, P: Predicate<E>> RetryCondition<T, E> for IfError<P> {
 }
 
 /// Retries `Ok` values that pass a predicate; errors are not retried. See [`if_result`].
+///
+/// ```
+/// use retry_core::condition::{if_result, IfResult, RetryCondition};
+///
+/// let retry: IfResult<_> = if_result(|pending: &u32| *pending > 0);
+/// assert!(retry.should_retry(&Ok::<_, ()>(3)));
+/// assert!(!retry.should_retry(&Ok::<_, ()>(0)));
+/// assert!(!retry.should_retry(&Err::<u32, _>(())));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct IfResult<P>(P);
 
@@ -296,6 +363,14 @@ impl<T, E, P: Predicate<T>> RetryCondition<T, E> for IfResult<P> {
 }
 
 /// A closure over the whole outcome, combinable with `|`, `&` and `!`. See [`retry_if`].
+///
+/// ```
+/// use retry_core::condition::{retry_if, RetryCondition, RetryIf};
+///
+/// let retry: RetryIf<_> = retry_if(|r: &Result<u8, &str>| matches!(r, Ok(0) | Err("busy")));
+/// assert!(retry.should_retry(&Ok(0)) && retry.should_retry(&Err("busy")));
+/// assert!(!retry.should_retry(&Ok(1)) && !retry.should_retry(&Err("fatal")));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RetryIf<P>(P);
 
@@ -319,6 +394,14 @@ impl<T, E, P: Predicate<Result<T, E>>> RetryCondition<T, E> for RetryIf<P> {
 }
 
 /// Retries every outcome, `Ok` included. See [`always`].
+///
+/// ```
+/// use retry_core::condition::{Always, Never, RetryCondition};
+///
+/// assert!(Always.should_retry(&Ok::<_, ()>(1)));
+/// assert!(Always.should_retry(&Err::<u8, _>(())));
+/// assert_eq!(!Always, Never);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Always;
 
@@ -342,6 +425,13 @@ impl<T, E> RetryCondition<T, E> for Always {
 }
 
 /// Retries nothing. See [`never()`].
+///
+/// ```
+/// use retry_core::condition::{Always, Never, RetryCondition};
+///
+/// assert!(!Never.should_retry(&Err::<u8, _>("down")));
+/// assert_eq!(!Never, Always);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Never;
 
@@ -364,6 +454,14 @@ impl<T, E> RetryCondition<T, E> for Never {
 }
 
 /// Retries when either condition does (`a | b`).
+///
+/// ```
+/// use retry_core::condition::{if_error, if_result, Any, RetryCondition};
+///
+/// let retry: Any<_, _> = if_error(|e: &u16| *e == 503) | if_result(|n: &u8| *n == 0);
+/// assert!(retry.should_retry(&Err(503)) && retry.should_retry(&Ok(0)));
+/// assert!(!retry.should_retry(&Err(404)) && !retry.should_retry(&Ok(1)));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Any<A, B>(A, B);
 
@@ -375,6 +473,15 @@ impl<T, E, A: RetryCondition<T, E>, B: RetryCondition<T, E>> RetryCondition<T, E
 }
 
 /// Retries when both conditions do (`a & b`).
+///
+/// ```
+/// use retry_core::condition::{if_error, All, RetryCondition};
+///
+/// let retry: All<_, _> = if_error(|e: &u16| *e >= 500) & !if_error(|e: &u16| *e == 501);
+/// assert!(retry.should_retry(&Err::<(), _>(503)));
+/// assert!(!retry.should_retry(&Err::<(), _>(501)));
+/// assert!(!retry.should_retry(&Err::<(), _>(404)));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct All<A, B>(A, B);
 

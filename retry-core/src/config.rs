@@ -91,6 +91,17 @@ use crate::stop::{Attempts, BeforeDelay, Stop};
 use crate::wait::{self, JitterRng, Wait};
 
 /// The policy a [`PolicyConfig`] describes: see the [module documentation](self).
+///
+/// ```
+/// use retry_core::config::{ConfiguredPolicy, PolicyConfig};
+/// use retry_core::stop::Stop;
+///
+/// let json = r#"{"attempts": 4, "deadline": "1m"}"#;
+/// let config: PolicyConfig = serde_json::from_str(json).unwrap();
+/// let policy: ConfiguredPolicy = config.policy();
+/// assert_eq!(policy.stop_strategy().max_attempts(), 4);
+/// assert!(policy.stop_strategy().needs_clock()); // for the deadline
+/// ```
 pub type ConfiguredPolicy = Retrying<
     ConfiguredStop,
     RetryAfterWait<ConfiguredWait>,
@@ -101,6 +112,15 @@ pub type ConfiguredPolicy = Retrying<
 >;
 
 /// How a configured policy backs off between attempts.
+///
+/// ```
+/// use retry_core::config::{Backoff, PolicyConfig};
+///
+/// let config: PolicyConfig = toml::from_str(r#"backoff = "decorrelated_jitter""#).unwrap();
+/// assert_eq!(config.backoff_kind(), Backoff::DecorrelatedJitter);
+/// assert_eq!(Backoff::default(), Backoff::FullJitter);
+/// assert_eq!(Backoff::EqualJitter.to_string(), "equal_jitter");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backoff {
@@ -282,6 +302,14 @@ impl Default for PolicyConfig {
 
 impl PolicyConfig {
     /// The defaults listed in the [module documentation](self).
+    ///
+    /// ```
+    /// use retry_core::config::PolicyConfig;
+    ///
+    /// let empty: PolicyConfig = serde_json::from_str("{}").unwrap();
+    /// assert_eq!(empty, PolicyConfig::DEFAULT);
+    /// assert_eq!(PolicyConfig::DEFAULT.attempts(), 3);
+    /// ```
     pub const DEFAULT: PolicyConfig = PolicyConfig {
         attempts: 3,
         timeout: None,
@@ -475,6 +503,15 @@ pub struct PolicyTable {
 
 impl PolicyTable {
     /// The key of the fallback entry.
+    ///
+    /// ```
+    /// use retry_core::config::PolicyTable;
+    ///
+    /// let table: PolicyTable = serde_json::from_str(r#"{"default": {"attempts": 7}}"#).unwrap();
+    /// assert_eq!(PolicyTable::DEFAULT_KEY, "default");
+    /// assert_eq!(table.get("unlisted").attempts(), 7);
+    /// assert!(!table.contains(PolicyTable::DEFAULT_KEY)); // the fallback, not an entry
+    /// ```
     pub const DEFAULT_KEY: &'static str = "default";
 
     /// An empty table whose fallback is `default`.
@@ -809,6 +846,14 @@ fn duration_value(field: &str, value: &Scalar) -> Result<Duration, String> {
 }
 
 /// Why a duration could not be read. See [`parse_duration`].
+///
+/// ```
+/// use retry_core::config::{parse_duration, ParseDurationError};
+///
+/// let err: ParseDurationError = parse_duration("-1s").unwrap_err();
+/// assert_eq!(err.to_string(), "invalid duration `-1s`: durations cannot be negative");
+/// assert_eq!(parse_duration("").unwrap_err().to_string(), "invalid duration ``: empty");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseDurationError {
     input: String,

@@ -21,6 +21,14 @@ use std::time::Duration;
 /// ```
 pub trait IntoDuration {
     /// Converts to a [`Duration`], saturating instead of failing.
+    ///
+    /// ```
+    /// use retry_core::IntoDuration;
+    /// use std::time::Duration;
+    ///
+    /// assert_eq!(1.5.into_duration(), Duration::from_millis(1500));
+    /// assert_eq!(f64::NAN.into_duration(), Duration::ZERO);
+    /// ```
     fn into_duration(self) -> Duration;
 }
 

@@ -28,6 +28,19 @@ use crate::timeout::AttemptTimeout;
 use crate::wait::JitterRng;
 
 /// What the caller does next.
+///
+/// ```
+/// use retry_core::{Retrying, Step};
+/// use retry_core::stop::attempts;
+/// use retry_core::wait::fixed;
+///
+/// let policy = Retrying::new().stop(attempts(3)).wait(fixed(1));
+/// let mut engine = policy.start();
+/// engine.before_attempt();
+/// assert_eq!(engine.on_outcome(Err("busy")), Step::Retry(std::time::Duration::from_secs(1)));
+/// engine.before_attempt();
+/// assert_eq!(engine.on_outcome(Ok::<u8, &str>(7)), Step::Done(Ok(7)));
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 #[must_use = "a step says whether to sleep and retry or to return the outcome"]
 pub enum Step<T, E> {
@@ -40,6 +53,18 @@ pub enum Step<T, E> {
 
 /// How errors are written in `tracing` events: a function, so the engine itself needs no bound
 /// on `E`.
+///
+/// ```
+/// use retry_core::engine::DescribeError;
+/// use std::fmt;
+///
+/// struct Shown(u16, DescribeError<u16>);
+/// impl fmt::Display for Shown {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { (self.1)(&self.0, f) }
+/// }
+/// let describe: DescribeError<u16> = |status, f| write!(f, "HTTP {status}");
+/// assert_eq!(Shown(503, describe).to_string(), "HTTP 503");
+/// ```
 pub type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
 
 /// One call's retry loop: the policy plus the call's own state.

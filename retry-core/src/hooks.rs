@@ -30,6 +30,18 @@ use crate::state::RetryState;
 )]
 pub trait Hook<T, E> {
     /// Runs the hook.
+    ///
+    /// ```
+    /// use retry_core::hooks::Hook;
+    /// use retry_core::RetryState;
+    /// use std::cell::RefCell;
+    ///
+    /// let log = RefCell::new(Vec::new());
+    /// let hook = |s: &RetryState<(), ()>| log.borrow_mut().push(s.attempt());
+    /// hook.call(&RetryState::at_attempt(1, None));
+    /// hook.call(&RetryState::at_attempt(2, None));
+    /// assert_eq!(*log.borrow(), [1, 2]);
+    /// ```
     fn call(&self, state: &RetryState<T, E>);
 
     /// `false` for the no-op hook, so the engine can skip work (and clock reads) for it.
@@ -55,6 +67,15 @@ where
 }
 
 /// The hook that does nothing (the default for every slot).
+///
+/// ```
+/// use retry_core::hooks::{Hook, NoHook};
+/// use retry_core::RetryState;
+///
+/// NoHook.call(&RetryState::<(), ()>::at_attempt(1, None)); // does nothing
+/// assert!(!Hook::<(), ()>::is_active(&NoHook));
+/// assert!(Hook::<(), ()>::is_active(&|_: &RetryState<(), ()>| {}));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoHook;
 

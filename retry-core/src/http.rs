@@ -46,6 +46,14 @@ use crate::transient::AttemptTimedOut;
 use crate::transient::Transient;
 
 /// The longest body excerpt a [`StatusError`] keeps, in bytes.
+///
+/// ```
+/// use retry_core::http::{StatusError, BODY_EXCERPT_LIMIT};
+/// use http::StatusCode;
+///
+/// let error = StatusError::new(StatusCode::BAD_GATEWAY).with_body("x".repeat(2000));
+/// assert_eq!(error.body().unwrap().len(), BODY_EXCERPT_LIMIT);
+/// ```
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
 /// Values of `X-RateLimit-Reset` at or above this (September 2001 as a Unix time) are read as a

@@ -37,6 +37,29 @@ macro_rules! event_at {
 }
 
 /// Logs each attempt as it starts. See [`before_log`].
+///
+/// ```
+/// # static OUT: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+/// # struct Out;
+/// # impl std::io::Write for Out {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { OUT.lock().unwrap().write(b) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn logged(f: impl FnOnce()) -> String {
+/// #     let fmt = tracing_subscriber::fmt().with_writer(|| Out);
+/// #     let fmt = fmt.with_ansi(false).with_max_level(tracing::Level::TRACE);
+/// #     tracing::subscriber::with_default(fmt.finish(), f);
+/// #     String::from_utf8(std::mem::take(&mut *OUT.lock().unwrap())).unwrap()
+/// # }
+/// use retry_core::log::{before_log, BeforeLog};
+/// use retry_core::{stop::attempts, wait::none, Retrying};
+///
+/// let hook: BeforeLog = before_log(tracing::Level::DEBUG);
+/// let policy = Retrying::new().name("fetch").stop(attempts(2)).wait(none()).before(hook);
+/// let out = logged(|| assert!(policy.call(|| Err::<(), _>("down")).is_err()));
+/// assert!(out.contains("starting call to 'fetch', attempt 1"));
+/// assert!(out.contains("starting call to 'fetch', attempt 2"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BeforeLog {
     level: Level,
@@ -66,6 +89,29 @@ impl<T, E> Hook<T, E> for BeforeLog {
 }
 
 /// Logs each failed attempt. See [`after_log`].
+///
+/// ```
+/// # static OUT: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+/// # struct Out;
+/// # impl std::io::Write for Out {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { OUT.lock().unwrap().write(b) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn logged(f: impl FnOnce()) -> String {
+/// #     let fmt = tracing_subscriber::fmt().with_writer(|| Out);
+/// #     let fmt = fmt.with_ansi(false).with_max_level(tracing::Level::TRACE);
+/// #     tracing::subscriber::with_default(fmt.finish(), f);
+/// #     String::from_utf8(std::mem::take(&mut *OUT.lock().unwrap())).unwrap()
+/// # }
+/// use retry_core::log::{after_log, AfterLog};
+/// use retry_core::{stop::attempts, wait::none, Retrying};
+///
+/// let hook: AfterLog = after_log(tracing::Level::INFO);
+/// let policy = Retrying::new().name("fetch").stop(attempts(2)).wait(none()).after(hook);
+/// let out = logged(|| assert!(policy.call(|| Err::<(), _>("down")).is_err()));
+/// assert!(out.contains("finished call to 'fetch' after 0.000s, attempt 1"));
+/// assert!(out.contains("finished call to 'fetch' after 0.000s, attempt 2"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AfterLog {
     level: Level,
@@ -111,6 +157,29 @@ impl<T, E: Display> Hook<T, E> for AfterLog {
 }
 
 /// Logs each sleep before it starts. See [`before_sleep_log`].
+///
+/// ```
+/// # static OUT: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+/// # struct Out;
+/// # impl std::io::Write for Out {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { OUT.lock().unwrap().write(b) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn logged(f: impl FnOnce()) -> String {
+/// #     let fmt = tracing_subscriber::fmt().with_writer(|| Out);
+/// #     let fmt = fmt.with_ansi(false).with_max_level(tracing::Level::TRACE);
+/// #     tracing::subscriber::with_default(fmt.finish(), f);
+/// #     String::from_utf8(std::mem::take(&mut *OUT.lock().unwrap())).unwrap()
+/// # }
+/// use retry_core::log::{before_sleep_log, BeforeSleepLog};
+/// use retry_core::{stop::attempts, testing::TestClock, wait::fixed, Retrying};
+///
+/// let hook: BeforeSleepLog = before_sleep_log(tracing::Level::WARN);
+/// let policy = Retrying::new().name("fetch").stop(attempts(2)).wait(fixed(1)).before_sleep(hook);
+/// let policy = policy.sleeper(TestClock::new());
+/// let out = logged(|| assert!(policy.call(|| Err::<(), _>("down")).is_err()));
+/// assert!(out.contains("retrying 'fetch' in 1.000s as it failed with: down"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BeforeSleepLog {
     level: Level,

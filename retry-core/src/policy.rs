@@ -16,19 +16,85 @@ use crate::wait::{JitterRng, RandomExponential, Wait};
 
 /// Everything the [`Engine`] needs from a policy. [`Retrying`] implements it; implement it
 /// yourself only to drive the engine with a policy type of your own.
+///
+/// ```
+/// use retry_core::{Engine, Policy, Retrying, Step};
+/// use retry_core::{stop::attempts, wait::fixed};
+///
+/// fn first_step<P: Policy<(), &'static str>>(policy: &P) -> Step<(), &'static str> {
+///     let mut engine = Engine::new(policy);
+///     engine.before_attempt();
+///     engine.on_outcome(Err("down"))
+/// }
+/// let policy = Retrying::new().stop(attempts(2)).wait(fixed(1));
+/// assert_eq!(first_step(&policy), Step::Retry(std::time::Duration::from_secs(1)));
+/// assert_eq!(first_step(&policy.stop(attempts(1))), Step::Done(Err("down")));
+/// ```
 pub trait Policy<T, E> {
     /// Per-call memory of the wait strategy.
+    ///
+    /// ```
+    /// use retry_core::wait::DecorrelatedJitter;
+    /// use retry_core::{stop::Attempts, Policy, Retrying};
+    ///
+    /// type P = Retrying<Attempts, DecorrelatedJitter>;
+    /// let previous: <P as Policy<(), ()>>::WaitState = Default::default();
+    /// assert_eq!(previous, None); // the previous sleep, none yet
+    /// ```
     type WaitState: Default;
     /// The sleeper, which also provides the clock.
+    ///
+    /// ```
+    /// use retry_core::{testing::TestClock, Policy, Retrying};
+    ///
+    /// let policy = Retrying::new().sleeper(TestClock::new());
+    /// let clock: &TestClock = Policy::<(), ()>::sleeper(&policy);
+    /// assert!(clock.sleeps().is_empty());
+    /// ```
     type Sleeper: Clock;
     /// How async attempts are bounded in time.
+    ///
+    /// ```
+    /// use retry_core::{timeout::Timeout, Policy, Retrying};
+    /// use std::{io, time::Duration};
+    ///
+    /// let policy = Retrying::new().timeout(Duration::from_secs(5));
+    /// let timeout: &Timeout = Policy::<(), io::Error>::attempt_timeout(&policy);
+    /// assert_eq!(timeout.duration(), Some(Duration::from_secs(5)));
+    /// ```
     type Timeout: AttemptTimeout<E>;
 
     /// Whether the outcome is retried.
+    ///
+    /// ```
+    /// use retry_core::{condition::if_error, Policy, Retrying};
+    ///
+    /// let policy = Retrying::new().retry(if_error(|status: &u16| *status >= 500));
+    /// assert!(Policy::<(), u16>::should_retry(&policy, &Err(503)));
+    /// assert!(!Policy::<(), u16>::should_retry(&policy, &Err(404)));
+    /// ```
     fn should_retry(&self, outcome: &Result<T, E>) -> bool;
     /// Whether (and why) to stop after a failure, once the next wait is known.
+    ///
+    /// ```
+    /// use retry_core::{stop::attempts, Policy, Retrying, RetryStats, StopReason};
+    ///
+    /// let policy = Retrying::new().stop(attempts(2));
+    /// let stats = RetryStats::new("x").with_attempt(2);
+    /// assert_eq!(Policy::<(), ()>::stop_reason(&policy, &stats), Some(StopReason::Attempts));
+    /// ```
     fn stop_reason(&self, stats: &RetryStats) -> Option<StopReason>;
     /// The sleep after a failure.
+    ///
+    /// ```
+    /// use retry_core::wait::{fixed, JitterRng};
+    /// use retry_core::{Policy, Retrying, RetryState};
+    ///
+    /// let policy = Retrying::new().wait(fixed(2));
+    /// let state = RetryState::<(), ()>::at_attempt(1, None);
+    /// let wait = policy.next_wait(&mut (), &state, &mut JitterRng::seeded(0));
+    /// assert_eq!(wait, std::time::Duration::from_secs(2));
+    /// ```
     fn next_wait(
         &self,
         wait_state: &mut Self::WaitState,
@@ -36,24 +102,111 @@ pub trait Policy<T, E> {
         rng: &mut JitterRng,
     ) -> Duration;
     /// The `before` hook.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying, RetryState};
+    /// use std::cell::Cell;
+    ///
+    /// let started = Cell::new(0);
+    /// let policy = Retrying::new().before(|s: &RetryState<(), ()>| started.set(s.attempt()));
+    /// Policy::before(&policy, &RetryState::at_attempt(2, None));
+    /// assert_eq!(started.get(), 2);
+    /// ```
     fn before(&self, state: &RetryState<T, E>);
     /// The `after` hook.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying, RetryState};
+    /// use std::cell::Cell;
+    ///
+    /// let failed = Cell::new(false);
+    /// let policy = Retrying::new().after(|s: &RetryState<(), &str>| failed.set(s.failed()));
+    /// Policy::after(&policy, &RetryState::at_attempt(1, Some(Err("down"))));
+    /// assert!(failed.get());
+    /// ```
     fn after(&self, state: &RetryState<T, E>);
     /// The `before_sleep` hook.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying, RetryState};
+    /// use std::cell::Cell;
+    ///
+    /// let slept = Cell::new(false);
+    /// let policy = Retrying::new().before_sleep(|_: &RetryState<(), ()>| slept.set(true));
+    /// Policy::before_sleep(&policy, &RetryState::at_attempt(1, None));
+    /// assert!(slept.get());
+    /// ```
     fn before_sleep(&self, state: &RetryState<T, E>);
     /// `true` when a `before` hook is set.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying, RetryState};
+    ///
+    /// assert!(!Policy::<(), ()>::has_before_hook(&Retrying::new()));
+    /// let policy = Retrying::new().before(|_: &RetryState<(), ()>| {});
+    /// assert!(Policy::<(), ()>::has_before_hook(&policy));
+    /// ```
     fn has_before_hook(&self) -> bool;
     /// `true` when the clock must be read as the first attempt starts.
+    ///
+    /// ```
+    /// use retry_core::{stop::after_delay, Policy, Retrying};
+    ///
+    /// assert!(!Policy::<(), ()>::needs_clock(&Retrying::new()));
+    /// assert!(Policy::<(), ()>::needs_clock(&Retrying::new().stop(after_delay(30))));
+    /// ```
     fn needs_clock(&self) -> bool;
     /// The sleeper and clock.
+    ///
+    /// ```
+    /// use retry_core::{sleep::Sleeper, testing::TestClock, Policy, Retrying};
+    /// use std::time::Duration;
+    ///
+    /// let clock = TestClock::new();
+    /// let policy = Retrying::new().sleeper(clock.clone());
+    /// Policy::<(), ()>::sleeper(&policy).sleep(Duration::from_secs(3));
+    /// assert_eq!(clock.total_slept(), Duration::from_secs(3));
+    /// ```
     fn sleeper(&self) -> &Self::Sleeper;
     /// The shared retry budget, if any.
+    ///
+    /// ```
+    /// use retry_core::{budget::RetryQuota, Policy, Retrying};
+    ///
+    /// static QUOTA: RetryQuota = RetryQuota::new();
+    /// assert!(Policy::<(), ()>::budget(&Retrying::new()).is_none());
+    /// assert!(Policy::<(), ()>::budget(&Retrying::new().budget(&QUOTA)).is_some());
+    /// ```
     fn budget(&self) -> Option<&dyn RetryBudget>;
     /// The policy's name, used in events and statistics.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying};
+    ///
+    /// assert_eq!(Policy::<(), ()>::name(&Retrying::new()), "retry");
+    /// assert_eq!(Policy::<(), ()>::name(&Retrying::new().name("users.lookup")), "users.lookup");
+    /// ```
     fn name(&self) -> &'static str;
     /// A fixed seed for the jitter generator, for reproducible runs.
+    ///
+    /// ```
+    /// use retry_core::{Policy, Retrying};
+    ///
+    /// assert_eq!(Policy::<(), ()>::seed(&Retrying::new()), None);
+    /// assert_eq!(Policy::<(), ()>::seed(&Retrying::new().seed(7)), Some(7));
+    /// ```
     fn seed(&self) -> Option<u64>;
     /// The per-attempt timeout setting of async attempts.
+    ///
+    /// ```
+    /// use retry_core::policy::AttemptTimeout;
+    /// use retry_core::{Policy, Retrying};
+    /// use std::{io::Error, time::Duration};
+    ///
+    /// let policy = Retrying::new().timeout(Duration::from_secs(5));
+    /// let timeout = Policy::<(), Error>::attempt_timeout(&policy);
+    /// assert_eq!(AttemptTimeout::<Error>::limit(timeout), Some(Duration::from_secs(5)));
+    /// ```
     fn attempt_timeout(&self) -> &Self::Timeout;
 }
 
@@ -66,10 +219,34 @@ pub use crate::timeout::{AttemptTimeout, NoTimeout, Timeout};
 /// study's full jitter (`random_exponential(10ms, 0, 2s)`) and finishes sooner than its
 /// decorrelated jitter at 8 of 10 client counts, where base-2 full jitter from 100 ms does the
 /// least work of all but finishes last of the jittered strategies.
+///
+/// ```
+/// use retry_core::policy::DEFAULT_WAIT;
+/// use retry_core::wait::{delays, random_exponential};
+/// use std::time::Duration;
+///
+/// assert_eq!(DEFAULT_WAIT, random_exponential(Duration::from_millis(100), 0, 20).base(1.3));
+/// assert!(delays(&DEFAULT_WAIT, 1, 0)[0] <= Duration::from_millis(100));
+/// assert!(delays(&DEFAULT_WAIT, 100, 0).iter().all(|d| *d <= Duration::from_secs(20)));
+/// ```
 pub const DEFAULT_WAIT: RandomExponential = RandomExponential::BARE_DEFAULT;
 /// The bare `#[retry]` default stop: 3 attempts.
+///
+/// ```
+/// use retry_core::{policy::DEFAULT_STOP, stop::attempts, Retrying};
+///
+/// assert_eq!(DEFAULT_STOP, attempts(3));
+/// assert_eq!(*Retrying::new().stop_strategy(), DEFAULT_STOP);
+/// ```
 pub const DEFAULT_STOP: Attempts = crate::stop::attempts(3);
 /// The name of a policy that was not given one.
+///
+/// ```
+/// use retry_core::{policy::DEFAULT_NAME, Retrying};
+///
+/// assert_eq!(Retrying::new().policy_name(), DEFAULT_NAME);
+/// assert_eq!(Retrying::new().name("db").policy_name(), "db");
+/// ```
 pub const DEFAULT_NAME: &str = "retry";
 
 /// A retry policy: stop, wait and retry strategies, hooks, sleeper, timeout and budget.

@@ -8,6 +8,14 @@ use crate::state::RetryState;
 use crate::wait::{JitterRng, Wait};
 
 /// The longest server-provided delay [`retry_after`] honours unless told otherwise: 60 s.
+///
+/// ```
+/// use retry_core::wait::{none, retry_after};
+/// use retry_core::DEFAULT_RETRY_AFTER_CAP;
+///
+/// assert_eq!(DEFAULT_RETRY_AFTER_CAP, std::time::Duration::from_secs(60));
+/// assert_eq!(retry_after(none()), retry_after(none()).cap(DEFAULT_RETRY_AFTER_CAP));
+/// ```
 pub const DEFAULT_RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 
 /// An error that may carry the delay a server asked for (for example HTTP `Retry-After`).
@@ -26,6 +34,18 @@ pub const DEFAULT_RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 /// ```
 pub trait RetryAfter {
     /// The delay the server asked for, if any.
+    ///
+    /// ```
+    /// use retry_core::RetryAfter;
+    /// use std::{sync::Arc, time::Duration};
+    ///
+    /// struct Busy;
+    /// impl RetryAfter for Busy {
+    ///     fn retry_after(&self) -> Option<Duration> { Some(Duration::from_secs(3)) }
+    /// }
+    /// assert_eq!(Busy.retry_after(), Some(Duration::from_secs(3)));
+    /// assert_eq!(Arc::new(Busy).retry_after(), Some(Duration::from_secs(3)));
+    /// ```
     fn retry_after(&self) -> Option<Duration>;
 }
 
@@ -52,6 +72,20 @@ impl<E: RetryAfter + ?Sized> RetryAfter for std::sync::Arc<E> {
 
 /// Waits as long as the last error's [`RetryAfter`] hint says, capped; otherwise as the fallback
 /// says. See [`retry_after`].
+///
+/// ```
+/// use retry_core::wait::{fixed, retry_after, JitterRng, RetryAfterWait, Wait};
+/// use retry_core::{RetryAfter, RetryState};
+/// use std::time::Duration;
+///
+/// struct Throttled(u64);
+/// impl RetryAfter for Throttled {
+///     fn retry_after(&self) -> Option<Duration> { Some(Duration::from_secs(self.0)) }
+/// }
+/// let wait: RetryAfterWait<_> = retry_after(fixed(1)).cap(30);
+/// let state = RetryState::<(), _>::at_attempt(1, Some(Err(Throttled(600))));
+/// assert_eq!(wait.next_wait(&mut (), &state, &mut JitterRng::seeded(0)), Duration::from_secs(30));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryAfterWait<F> {
     fallback: F,

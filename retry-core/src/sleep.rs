@@ -37,6 +37,17 @@ pub fn default_now() -> Instant {
 /// ```
 pub trait Clock {
     /// The current time.
+    ///
+    /// ```
+    /// use retry_core::sleep::Clock;
+    /// use retry_core::testing::TestClock;
+    /// use std::time::Duration;
+    ///
+    /// let clock = TestClock::new();
+    /// let start = clock.now();
+    /// clock.advance(Duration::from_secs(5));
+    /// assert_eq!(clock.now() - start, Duration::from_secs(5));
+    /// ```
     #[inline]
     fn now(&self) -> Instant {
         default_now()
@@ -51,6 +62,16 @@ pub trait Clock {
 /// ```
 pub trait Sleeper: Clock {
     /// Blocks for `duration`.
+    ///
+    /// ```
+    /// use retry_core::sleep::Sleeper;
+    /// use retry_core::testing::TestClock;
+    /// use std::time::Duration;
+    ///
+    /// let clock = TestClock::new();
+    /// clock.sleep(Duration::from_secs(2)); // recorded, returns at once
+    /// assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+    /// ```
     fn sleep(&self, duration: Duration);
 }
 
@@ -67,9 +88,35 @@ pub trait Sleeper: Clock {
 /// ```
 pub trait AsyncSleeper: Clock {
     /// The future returned by [`sleep`](Self::sleep).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use retry_core::sleep::{AsyncSleeper, DefaultSleeper};
+    /// use std::time::Duration;
+    ///
+    /// type Sleep = <DefaultSleeper as AsyncSleeper>::Sleep; // `tokio::time::Sleep`
+    /// let sleep: Sleep = AsyncSleeper::sleep(&DefaultSleeper, Duration::from_secs(1));
+    /// assert!(!sleep.is_elapsed());
+    /// sleep.await;
+    /// # }
+    /// ```
     type Sleep: Future<Output = ()>;
 
     /// A future that completes after `duration`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use retry_core::sleep::{from_fn, AsyncSleeper};
+    /// use std::time::Duration;
+    ///
+    /// let sleeper = from_fn(tokio::time::sleep);
+    /// let start = tokio::time::Instant::now();
+    /// sleeper.sleep(Duration::from_secs(3)).await;
+    /// assert_eq!(start.elapsed(), Duration::from_secs(3));
+    /// # }
+    /// ```
     fn sleep(&self, duration: Duration) -> Self::Sleep;
 }
 
@@ -96,6 +143,23 @@ impl<S: AsyncSleeper + ?Sized> AsyncSleeper for &S {
 }
 
 /// `std::thread::sleep` for sync code; `tokio::time::sleep` for async code (feature `tokio`).
+///
+/// Its clock is tokio's (`tokio::time::Instant`, which is `std::time::Instant` outside a paused
+/// runtime), so async tests with paused time measure waits exactly. A *sync* call made inside a
+/// paused runtime sleeps for real while that clock stands still: time-based stops then never
+/// fire. Give such a call a [`TestClock`](crate::testing::TestClock) instead.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use retry_core::sleep::{AsyncSleeper, Clock, DefaultSleeper};
+/// use std::time::Duration;
+///
+/// let start = DefaultSleeper.now();
+/// AsyncSleeper::sleep(&DefaultSleeper, Duration::from_secs(10)).await;
+/// assert_eq!(DefaultSleeper.now() - start, Duration::from_secs(10)); // tokio's (paused) clock
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DefaultSleeper;
 
@@ -120,6 +184,18 @@ impl AsyncSleeper for DefaultSleeper {
 }
 
 /// A closure as a sleeper. See [`from_fn`].
+///
+/// ```
+/// use retry_core::sleep::{from_fn, SleepFn};
+/// use retry_core::{stop::attempts, wait::fixed, Retrying};
+/// use std::{cell::RefCell, time::Duration};
+///
+/// let slept = RefCell::new(Vec::new());
+/// let sleeper: SleepFn<_> = from_fn(|d: Duration| slept.borrow_mut().push(d));
+/// let policy = Retrying::new().stop(attempts(3)).wait(fixed(2)).sleeper(sleeper);
+/// assert_eq!(policy.call(|| Err::<(), _>("down")), Err("down"));
+/// assert_eq!(*slept.borrow(), [Duration::from_secs(2); 2]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct SleepFn<F> {
     sleep: F,

@@ -39,6 +39,15 @@ use crate::state::{RetryStats, StopReason};
 /// ```
 pub trait Stop {
     /// `Some(reason)` when the loop should stop now.
+    ///
+    /// ```
+    /// use retry_core::stop::{attempts, Stop};
+    /// use retry_core::{RetryStats, StopReason};
+    ///
+    /// let stats = RetryStats::new("x").with_attempt(3);
+    /// assert_eq!(attempts(3).stop_reason(&stats), Some(StopReason::Attempts));
+    /// assert_eq!(attempts(4).stop_reason(&stats), None);
+    /// ```
     fn stop_reason(&self, stats: &RetryStats) -> Option<StopReason>;
 
     /// `true` when the strategy reads time ([`RetryStats::elapsed`]); the engine then reads the
@@ -75,6 +84,15 @@ where
 }
 
 /// Stops once `n` attempts have run. See [`attempts`].
+///
+/// ```
+/// use retry_core::stop::{attempts, Attempts, Stop};
+/// use retry_core::{RetryStats, StopReason};
+///
+/// let stop: Attempts = attempts(3);
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x").with_attempt(2)), None);
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x").with_attempt(3)), Some(StopReason::Attempts));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts {
     max: u32,
@@ -124,6 +142,17 @@ impl Stop for Attempts {
 }
 
 /// Stops once the call has run for a given time. See [`after_delay`].
+///
+/// ```
+/// use retry_core::stop::{after_delay, AfterDelay, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::time::Duration;
+///
+/// let stop: AfterDelay = after_delay(10);
+/// let after = |secs| RetryStats::new("x").with_elapsed(Duration::from_secs(secs));
+/// assert_eq!(stop.stop_reason(&after(9)), None);
+/// assert_eq!(stop.stop_reason(&after(10)), Some(StopReason::Deadline));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AfterDelay {
     limit: Duration,
@@ -177,6 +206,18 @@ impl Stop for AfterDelay {
 }
 
 /// Stops before a sleep that would reach a deadline. See [`before_delay`].
+///
+/// ```
+/// use retry_core::stop::{before_delay, BeforeDelay, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::time::Duration;
+///
+/// let stop: BeforeDelay = before_delay(10);
+/// let stats = RetryStats::new("x").with_elapsed(Duration::from_secs(7));
+/// let sleeping = |secs| stats.with_next_sleep(Some(Duration::from_secs(secs)));
+/// assert_eq!(stop.stop_reason(&sleeping(2)), None); // would wake at 9 s
+/// assert_eq!(stop.stop_reason(&sleeping(3)), Some(StopReason::Deadline)); // at 10 s
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BeforeDelay {
     limit: Duration,
@@ -229,6 +270,15 @@ impl Stop for BeforeDelay {
 }
 
 /// Never stops. See [`never()`].
+///
+/// ```
+/// use retry_core::stop::{never, Never, Stop};
+/// use retry_core::RetryStats;
+///
+/// let stop: Never = never();
+/// assert!(!stop.should_stop(&RetryStats::new("x").with_attempt(u32::MAX)));
+/// assert!(!stop.needs_clock());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Never;
 
@@ -258,6 +308,18 @@ impl Stop for Never {
 }
 
 /// Stops when a shared flag is set. See [`on_flag`].
+///
+/// ```
+/// use retry_core::stop::{on_flag, OnFlag, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::sync::atomic::{AtomicBool, Ordering};
+///
+/// static SHUTDOWN: AtomicBool = AtomicBool::new(false);
+/// let stop: OnFlag<&AtomicBool> = on_flag(&SHUTDOWN);
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x")), None);
+/// SHUTDOWN.store(true, Ordering::Release);
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x")), Some(StopReason::Cancelled));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct OnFlag<F> {
     flag: F,
@@ -266,7 +328,10 @@ pub struct OnFlag<F> {
 /// Stops with [`StopReason::Cancelled`] once `flag` is `true`. Anything that dereferences to an
 /// [`AtomicBool`] works: `&'static AtomicBool`, `Arc<AtomicBool>`, `&AtomicBool`.
 ///
-/// The flag is checked after every failed attempt, so a loop notices it at its next failure.
+/// The flag is checked after every failed attempt, so a loop notices it at its next failure: a
+/// flag set during a sleep is seen after the sleep and the attempt that follows it (the engine
+/// keeps no outcome across a sleep, so it has none to return mid-sleep). To stop at once, race
+/// the call against the signal (`tokio::select!`) or drop its future; no further attempt starts.
 ///
 /// ```
 /// use retry_core::stop::{on_flag, Stop};
@@ -299,6 +364,18 @@ impl<F: Deref<Target = AtomicBool>> Stop for OnFlag<F> {
 }
 
 /// Stops when a cancellation check returns `true`. See [`on_cancel`].
+///
+/// ```
+/// use retry_core::stop::{on_cancel, OnCancel, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::cell::Cell;
+///
+/// let cancelled = Cell::new(false);
+/// let stop: OnCancel<_> = on_cancel(|| cancelled.get());
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x")), None);
+/// cancelled.set(true);
+/// assert_eq!(stop.stop_reason(&RetryStats::new("x")), Some(StopReason::Cancelled));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct OnCancel<F> {
     is_cancelled: F,
@@ -332,6 +409,16 @@ impl<F: Fn() -> bool> Stop for OnCancel<F> {
 }
 
 /// A closure as a stop strategy that combines with `|` and `&`. See [`stop_if`].
+///
+/// ```
+/// use retry_core::stop::{stop_if, Stop, StopIf};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::time::Duration;
+///
+/// let stop: StopIf<_> = stop_if(|s: &RetryStats| s.next_sleep() > Some(Duration::from_secs(5)));
+/// let stats = RetryStats::new("x").with_next_sleep(Some(Duration::from_secs(8)));
+/// assert_eq!(stop.stop_reason(&stats), Some(StopReason::Condition));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct StopIf<F> {
     condition: F,
@@ -360,6 +447,17 @@ impl<F: Fn(&RetryStats) -> bool> Stop for StopIf<F> {
 }
 
 /// Stops when either strategy stops (`a | b`); the reason is the first one's that fired.
+///
+/// ```
+/// use retry_core::stop::{after_delay, attempts, Any, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::time::Duration;
+///
+/// let stop: Any<_, _> = attempts(5) | after_delay(30);
+/// let late = RetryStats::new("x").with_attempt(2).with_elapsed(Duration::from_secs(31));
+/// assert_eq!(stop.stop_reason(&late), Some(StopReason::Deadline));
+/// assert_eq!(stop.stop_reason(&late.with_attempt(5)), Some(StopReason::Attempts)); // first wins
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Any<A, B> {
     first: A,
@@ -392,6 +490,18 @@ impl<A: Stop, B: Stop> Stop for Any<A, B> {
 }
 
 /// Stops when both strategies stop (`a & b`); the reason is the second one's.
+///
+/// ```
+/// use retry_core::stop::{after_delay, attempts, All, Stop};
+/// use retry_core::{RetryStats, StopReason};
+/// use std::time::Duration;
+///
+/// let stop: All<_, _> = attempts(3) & after_delay(60);
+/// let stats = RetryStats::new("x").with_attempt(3);
+/// assert_eq!(stop.stop_reason(&stats), None); // 3 attempts, but not 60 s yet
+/// let late = stats.with_elapsed(Duration::from_secs(60));
+/// assert_eq!(stop.stop_reason(&late), Some(StopReason::Deadline));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct All<A, B> {
     first: A,

@@ -13,6 +13,20 @@ use pin_project_lite::pin_project;
 /// ([`Timeout`]). An attempt cut short becomes `Err(E::from(AttemptTimedOut))`.
 ///
 /// [`AttemptTimedOut`]: crate::AttemptTimedOut
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use retry_core::timeout::{AttemptTimeout, Timeout};
+/// use std::{io, time::Duration};
+///
+/// let timeout = Timeout::new(Some(Duration::from_secs(1)));
+/// let slow = tokio::time::sleep(Duration::from_secs(5));
+/// let expired = AttemptTimeout::<io::Error>::guard(&timeout, slow).await.unwrap_err();
+/// let error: io::Error = timeout.expired(expired);
+/// assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+/// # }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "a per-attempt timeout needs `{E}: From<retry_core::AttemptTimedOut>`",
     label = "the attempt's error type cannot represent a timeout",
@@ -20,18 +34,73 @@ use pin_project_lite::pin_project;
 )]
 pub trait AttemptTimeout<E> {
     /// What an attempt cut short yields ([`Infallible`] when nothing can cut it short).
+    ///
+    /// ```
+    /// use retry_core::timeout::{AttemptTimeout, Timeout};
+    /// use retry_core::AttemptTimedOut;
+    /// use std::{io, time::Duration};
+    ///
+    /// type Expired = <Timeout as AttemptTimeout<io::Error>>::Expired;
+    /// let expired: Expired = AttemptTimedOut::new(Duration::ZERO);
+    /// let error = AttemptTimeout::<io::Error>::expired(&Timeout::default(), expired);
+    /// assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+    /// ```
     type Expired;
 
     /// The attempt's future as run under this setting.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use retry_core::timeout::{AttemptTimeout, NoTimeout, Unbounded};
+    ///
+    /// type Guarded<F> = <NoTimeout as AttemptTimeout<()>>::Guarded<F>;
+    /// let guarded: Guarded<_> = AttemptTimeout::<()>::guard(&NoTimeout, async { 1 });
+    /// let _: &Unbounded<_> = &guarded; // for `NoTimeout`, `Guarded<F>` is `Unbounded<F>`
+    /// assert_eq!(guarded.await, Ok(1));
+    /// # }
+    /// ```
     type Guarded<F: Future>: Future<Output = Result<F::Output, Self::Expired>>;
 
     /// Runs `attempt` under this setting.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use retry_core::timeout::{AttemptTimeout, NoTimeout, Timeout};
+    /// use std::{io, time::Duration};
+    ///
+    /// assert_eq!(AttemptTimeout::<io::Error>::guard(&NoTimeout, async { 7 }).await, Ok(7));
+    /// let limited = Timeout::new(Some(Duration::from_secs(1)));
+    /// let slow = tokio::time::sleep(Duration::from_secs(5));
+    /// assert!(AttemptTimeout::<io::Error>::guard(&limited, slow).await.is_err());
+    /// # }
+    /// ```
     fn guard<F: Future>(&self, attempt: F) -> Self::Guarded<F>;
 
     /// The error an attempt cut short becomes.
+    ///
+    /// ```
+    /// use retry_core::timeout::{AttemptTimeout, Timeout};
+    /// use retry_core::AttemptTimedOut;
+    /// use std::{io, time::Duration};
+    ///
+    /// let cut_short = AttemptTimedOut::new(Duration::from_secs(1));
+    /// let error: io::Error = Timeout::default().expired(cut_short);
+    /// assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+    /// ```
     fn expired(&self, expired: Self::Expired) -> E;
 
     /// The time limit, if any.
+    ///
+    /// ```
+    /// use retry_core::timeout::{AttemptTimeout, NoTimeout, Timeout};
+    /// use std::{io, time::Duration};
+    ///
+    /// let limited = Timeout::new(Some(Duration::from_secs(30)));
+    /// assert_eq!(AttemptTimeout::<io::Error>::limit(&limited), Some(Duration::from_secs(30)));
+    /// assert_eq!(AttemptTimeout::<io::Error>::limit(&NoTimeout), None);
+    /// ```
     fn limit(&self) -> Option<Duration>;
 }
 
@@ -47,6 +116,16 @@ pub struct NoTimeout;
 
 pin_project! {
     /// An attempt run without a time limit: the attempt's own future, its output wrapped in `Ok`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use retry_core::timeout::{AttemptTimeout, NoTimeout, Unbounded};
+    ///
+    /// let guarded: Unbounded<_> = AttemptTimeout::<()>::guard(&NoTimeout, async { "done" });
+    /// assert_eq!(guarded.await, Ok("done"));
+    /// # }
+    /// ```
     #[derive(Debug)]
     #[must_use = "futures do nothing unless polled"]
     pub struct Unbounded<F> {
@@ -136,6 +215,21 @@ mod guarded {
 
     pin_project! {
         /// An attempt under a [`Timeout`]: unbounded, or raced against `tokio::time`.
+        ///
+        /// ```
+        /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+        /// # async fn main() {
+        /// use retry_core::timeout::{AttemptTimeout, Timeout, TimeoutGuard};
+        /// use std::{io, time::Duration};
+        ///
+        /// let timeout = Timeout::new(Some(Duration::from_secs(1)));
+        /// let quick: TimeoutGuard<_> = AttemptTimeout::<io::Error>::guard(&timeout, async { 1 });
+        /// assert_eq!(quick.await.unwrap(), 1);
+        /// let slow = tokio::time::sleep(Duration::from_secs(9));
+        /// let slow = AttemptTimeout::<io::Error>::guard(&timeout, slow);
+        /// assert_eq!(slow.await.unwrap_err().after(), Duration::from_secs(1));
+        /// # }
+        /// ```
         #[must_use = "futures do nothing unless polled"]
         pub struct TimeoutGuard<F> {
             #[pin]

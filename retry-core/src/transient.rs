@@ -25,6 +25,14 @@ use std::time::Duration;
 /// ```
 pub trait Transient {
     /// `true` when another attempt may succeed.
+    ///
+    /// ```
+    /// use retry_core::Transient;
+    /// use std::io::{Error, ErrorKind};
+    ///
+    /// assert!(Error::from(ErrorKind::ConnectionReset).is_transient());
+    /// assert!(!Error::from(ErrorKind::PermissionDenied).is_transient());
+    /// ```
     fn is_transient(&self) -> bool;
 }
 

@@ -62,9 +62,27 @@ pub use crate::retry_after::{RetryAfterWait, retry_after};
 )]
 pub trait Wait<T, E> {
     /// Per-call memory of the strategy.
+    ///
+    /// ```
+    /// use retry_core::wait::{DecorrelatedJitter, Fixed, Wait};
+    ///
+    /// let _: <Fixed as Wait<(), ()>>::State = (); // stateless
+    /// let previous: <DecorrelatedJitter as Wait<(), ()>>::State = Default::default();
+    /// assert_eq!(previous, None); // the previous sleep, none before the first
+    /// ```
     type State: Default;
 
     /// The sleep after the failed attempt described by `retry`.
+    ///
+    /// ```
+    /// use retry_core::wait::{exponential, JitterRng, Wait};
+    /// use retry_core::RetryState;
+    /// use std::time::Duration;
+    ///
+    /// let wait = exponential(1, 0, 60);
+    /// let (state, mut rng) = (RetryState::<(), ()>::at_attempt(4, None), JitterRng::seeded(0));
+    /// assert_eq!(wait.next_wait(&mut (), &state, &mut rng), Duration::from_secs(8));
+    /// ```
     fn next_wait(
         &self,
         state: &mut Self::State,
@@ -314,6 +332,15 @@ fn clamp_low_wins(value: Duration, min: Duration, max: Duration) -> Duration {
 }
 
 /// No wait at all. See [`none`].
+///
+/// ```
+/// use retry_core::wait::{delays, none, NoWait, Wait};
+/// use std::time::Duration;
+///
+/// let wait: NoWait = none();
+/// assert_eq!(delays(&wait, 3, 0), [Duration::ZERO; 3]);
+/// assert!(!Wait::<(), ()>::needs_clock(&wait));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NoWait;
 
@@ -342,6 +369,14 @@ impl<T, E> Wait<T, E> for NoWait {
 }
 
 /// The same wait every time. See [`fixed`].
+///
+/// ```
+/// use retry_core::wait::{delays, fixed, Fixed};
+/// use std::time::Duration;
+///
+/// let wait: Fixed = fixed(2);
+/// assert_eq!(delays(&wait, 2, 0), [Duration::from_secs(2); 2]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fixed {
     wait: Duration,
@@ -388,6 +423,15 @@ impl<T, E> Wait<T, E> for Fixed {
 }
 
 /// A uniformly random wait. See [`random`].
+///
+/// ```
+/// use retry_core::wait::{delays, random, Random};
+/// use std::time::Duration;
+///
+/// let wait: Random = random(1, 2);
+/// let range = Duration::from_secs(1)..Duration::from_secs(2);
+/// assert!(delays(&wait, 50, 1).iter().all(|d| range.contains(d)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Random {
     min: Duration,
@@ -437,6 +481,14 @@ impl<T, E> Wait<T, E> for Random {
 }
 
 /// A linearly growing wait. See [`incrementing`].
+///
+/// ```
+/// use retry_core::wait::{delays, incrementing, Incrementing};
+/// use std::time::Duration;
+///
+/// let wait: Incrementing = incrementing(0.5, 0.5, 2);
+/// assert_eq!(delays(&wait, 5, 0), [500, 1000, 1500, 2000, 2000].map(Duration::from_millis));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Incrementing {
     start: Duration,
@@ -503,6 +555,15 @@ impl<T, E> Wait<T, E> for Incrementing {
 }
 
 /// Exponential backoff, optionally with full jitter. See [`exponential`] and [`random_exponential`].
+///
+/// ```
+/// use retry_core::wait::{delays, exponential, Exponential};
+/// use std::time::Duration;
+///
+/// let wait: Exponential = exponential(0.5, 0, 4);
+/// assert_eq!(delays(&wait, 5, 0), [500, 1000, 2000, 4000, 4000].map(Duration::from_millis));
+/// assert_eq!(wait.base(3.0).at(3), Duration::from_millis(4000)); // 0.5 s * 3^2, capped
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Exponential {
     multiplier: Duration,
@@ -596,6 +657,16 @@ impl<T, E> Wait<T, E> for Exponential {
 }
 
 /// Exponential backoff with full jitter. See [`random_exponential`].
+///
+/// ```
+/// use retry_core::wait::{delays, random_exponential, RandomExponential};
+/// use std::time::Duration;
+///
+/// let wait: RandomExponential = random_exponential(1, 0, 10);
+/// for (d, high) in delays(&wait, 6, 7).into_iter().zip([1, 2, 4, 8, 10, 10]) {
+///     assert!(d <= Duration::from_secs(high));
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RandomExponential {
     exponential: Exponential,
@@ -679,6 +750,18 @@ impl<T, E> Wait<T, E> for RandomExponential {
 }
 
 /// Exponential backoff plus additive jitter. See [`exponential_jitter`].
+///
+/// ```
+/// use retry_core::wait::{delays, exponential_jitter, ExponentialJitter};
+/// use std::time::Duration;
+///
+/// let wait: ExponentialJitter = exponential_jitter(1, 10, 0.5);
+/// let waits = delays(&wait, 5, 3);
+/// for (d, exp) in waits.iter().zip([1.0, 2.0, 4.0, 8.0]) {
+///     assert!((exp..=exp + 0.5).contains(&d.as_secs_f64()));
+/// }
+/// assert_eq!(waits[4], Duration::from_secs(10)); // 16 s plus jitter, capped
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExponentialJitter {
     initial: Duration,
@@ -758,6 +841,16 @@ impl<T, E> Wait<T, E> for ExponentialJitter {
 }
 
 /// AWS "equal jitter". See [`equal_jitter`].
+///
+/// ```
+/// use retry_core::wait::{delays, equal_jitter, EqualJitter};
+/// use std::time::Duration;
+///
+/// let wait: EqualJitter = equal_jitter(2, 16);
+/// for (d, v) in delays(&wait, 5, 1).into_iter().zip([2, 4, 8, 16, 16].map(Duration::from_secs)) {
+///     assert!(d >= v / 2 && d <= v);
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EqualJitter {
     multiplier: Duration,
@@ -810,6 +903,18 @@ impl<T, E> Wait<T, E> for EqualJitter {
 }
 
 /// AWS "decorrelated jitter". See [`decorrelated_jitter`].
+///
+/// ```
+/// use retry_core::wait::{decorrelated_jitter, DecorrelatedJitter, JitterRng, Wait};
+/// use retry_core::RetryState;
+/// use std::time::Duration;
+///
+/// let wait: DecorrelatedJitter = decorrelated_jitter(1, 30);
+/// let (mut previous, state) = (None, RetryState::<(), ()>::at_attempt(1, None));
+/// let first = wait.next_wait(&mut previous, &state, &mut JitterRng::seeded(4));
+/// assert!(first >= Duration::from_secs(1) && first <= Duration::from_secs(3));
+/// assert_eq!(previous, Some(first)); // the next draw is from [1 s, 3 * first]
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecorrelatedJitter {
     base: Duration,
@@ -872,6 +977,15 @@ impl<T, E> Wait<T, E> for DecorrelatedJitter {
 }
 
 /// A closure as a wait strategy that combines with `+`. See [`from_fn`].
+///
+/// ```
+/// use retry_core::wait::{delays, from_fn, FromFn};
+/// use retry_core::RetryState;
+/// use std::time::Duration;
+///
+/// let wait: FromFn<_> = from_fn(|s: &RetryState<(), ()>| Duration::from_secs(10) * s.attempt());
+/// assert_eq!(delays(&wait, 3, 0), [10, 20, 30].map(Duration::from_secs));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct FromFn<F> {
     wait: F,
@@ -904,6 +1018,15 @@ where
 }
 
 /// The sum of two strategies (`a + b`). Saturates at [`Duration::MAX`].
+///
+/// ```
+/// use retry_core::wait::{delays, fixed, incrementing, Sum};
+/// use std::time::Duration;
+///
+/// let wait: Sum<_, _> = fixed(1) + incrementing(0, 1, 10);
+/// assert_eq!(delays(&wait, 3, 0), [1, 2, 3].map(Duration::from_secs));
+/// assert_eq!(delays(&(fixed(Duration::MAX) + fixed(1)), 1, 0), [Duration::MAX]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sum<A, B> {
     first: A,
@@ -931,6 +1054,15 @@ impl<T, E, A: Wait<T, E>, B: Wait<T, E>> Wait<T, E> for Sum<A, B> {
 }
 
 /// Strategies used in turn: the `n`-th failure uses strategy `min(n, k)`. See [`chain`].
+///
+/// ```
+/// use retry_core::wait::{chain, delays, exponential, fixed, Chain};
+/// use std::time::Duration;
+///
+/// // Attempt 1 uses `fixed(1)`; later ones the last strategy, evaluated at their own attempt.
+/// let wait: Chain<_> = chain((fixed(1), exponential(1, 0, 60)));
+/// assert_eq!(delays(&wait, 4, 0), [1, 2, 4, 8].map(Duration::from_secs));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Chain<L> {
     list: L,
