@@ -2,8 +2,11 @@
 //!
 //! The engine already emits `tracing` events (target `retry_core`): `DEBUG` as each attempt
 //! starts, `WARN` before each sleep, `ERROR` when the policy gives up, `INFO` on a success after
-//! retries. These hooks are for a level or target of your own. Events carry the policy's name,
-//! the attempt number, timings and the error (through `Display`); never the function's arguments.
+//! retries. These hooks log at a level of your own, under the target `retry_core::log`. Events
+//! carry the policy's name, the attempt number, timings and the error (through `Display`); never
+//! the function's arguments. A `tracing` target is fixed where the event is written, so for a
+//! target of your own write the hook as a closure:
+//! `before_sleep = |s| tracing::warn!(target: "billing", attempt = s.attempt(), "retrying")`.
 //!
 //! ```
 //! use retry_core::Retrying;
