@@ -38,8 +38,41 @@ fn iterate<'a>(items: &'a [u32]) -> Vec<&'a u32> {
     items.iter().filter(|n| **n > 1).collect()
 }
 
+/// Generics and lifetimes of the `impl` block, and `Self` in the return type: the policy is
+/// built at compile time in a context that names them.
+struct Repository<'a, T> {
+    rows: &'a [T],
+    reads: u32,
+}
+
+#[derive(Debug, PartialEq)]
+struct Busy;
+
+impl<'a, T: Clone + PartialEq> Repository<'a, T> {
+    #[retry(stop = attempts(3), wait = fixed(1ns), timeout = 1s)]
+    async fn first(&mut self) -> Result<&'a T, Busy> {
+        self.reads += 1;
+        if self.reads < 2 { Err(Busy) } else { self.rows.first().ok_or(Busy) }
+    }
+
+    #[retry(stop = attempts(2) | after_delay(1s), wait = exponential(1ns, 0, 1us))]
+    fn cloned(rows: &'a [T]) -> Result<Self, Busy> {
+        Ok(Repository { rows, reads: 0 })
+    }
+}
+
+impl From<retry_core::AttemptTimedOut> for Busy {
+    fn from(_: retry_core::AttemptTimedOut) -> Self {
+        Busy
+    }
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    let rows = [3u8, 4];
+    let mut repository = Repository::cloned(&rows).unwrap();
+    assert_eq!(repository.first().await, Ok(&3));
+    assert_eq!(repository.reads, 2);
     assert_eq!(parse::<u32>(" 42 "), Ok(42));
     assert!(parse::<u32>("x").is_err());
     assert_eq!(longest("ab", "abc"), Ok("abc"));
