@@ -665,36 +665,6 @@ impl Generator<'_> {
         let function = Ident::new(strategy, span);
         // The function's path and turbofish, then its arguments in the user's parentheses.
         let (path, call_args, suffix) = match (position, strategy) {
-            (Position::Wait | Position::Stop, _)
-                if self.constant && const_constructor(position, strategy).is_some() =>
-            {
-                let constructor = const_constructor(position, strategy).unwrap_or_default();
-                let module = Ident::new(
-                    if position == Position::Stop {
-                        "stop"
-                    } else {
-                        "wait"
-                    },
-                    span,
-                );
-                let ty = Ident::new(constructor, span);
-                let (call_args, suffix) = match strategy {
-                    "exponential" | "random_exponential" | "exponential_jitter" => {
-                        let (a0, a1, a2) = (&a[0], &a[1], &a[2]);
-                        let base = given(3).then(|| {
-                            let b = &a[3];
-                            quote_spanned!(paren=> .base(#b))
-                        });
-                        (quote!(#a0, #a1, #a2), base)
-                    }
-                    _ => (quote!(#(#a),*), None),
-                };
-                (
-                    quote!(#krate::__private::#module::#ty::new),
-                    call_args,
-                    suffix,
-                )
-            }
             (Position::Stop, _) => (
                 quote!(#krate::__private::stop::#function),
                 quote!(#(#a),*),
@@ -759,6 +729,20 @@ impl Generator<'_> {
                 quote!(#(#a),*),
                 None,
             ),
+        };
+        // In a `const` block, the strategies taking durations are built by their types' `const fn
+        // new`, which takes the same arguments as the function (`Duration`s instead of
+        // `impl IntoDuration`).
+        let path = match const_constructor(position, strategy).filter(|_| self.constant) {
+            Some(ty) => {
+                let module = match position {
+                    Position::Stop => "stop",
+                    _ => "wait",
+                };
+                let (module, ty) = (Ident::new(module, span), Ident::new(ty, span));
+                quote!(#krate::__private::#module::#ty::new)
+            }
+            None => path,
         };
         let path = respan(path, span);
         let call = quote_spanned!(paren=> #path(#call_args));
