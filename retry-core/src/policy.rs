@@ -303,21 +303,13 @@ impl Retrying {
     /// ```
     #[inline]
     pub const fn new() -> Self {
-        Retrying {
-            stop: DEFAULT_STOP,
-            wait: DEFAULT_WAIT,
-            retry: crate::condition::on_error(),
-            hooks: Hooks {
-                before: NoHook,
-                after: NoHook,
-                before_sleep: NoHook,
-            },
-            sleeper: DefaultSleeper,
-            timeout: NoTimeout,
-            budget: None,
-            name: DEFAULT_NAME,
-            seed: None,
-        }
+        Retrying::from_parts(
+            DEFAULT_STOP,
+            DEFAULT_WAIT,
+            crate::condition::on_error(),
+            NoTimeout,
+            DEFAULT_NAME,
+        )
     }
 }
 
