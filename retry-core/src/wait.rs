@@ -714,14 +714,12 @@ impl RandomExponential {
 
     /// Full jitter from 100 ms, growing by 1.3 per attempt, capped at 20 s: the bare `#[retry]`
     /// default (docs/contention.md says why base 1.3).
-    pub(crate) const BARE_DEFAULT: Self = RandomExponential {
-        exponential: Exponential {
-            multiplier: Duration::from_millis(100),
-            min: Duration::ZERO,
-            max: Duration::from_secs(20),
-            base: 1.3,
-        },
-    };
+    pub(crate) const BARE_DEFAULT: Self = RandomExponential::new(
+        Duration::from_millis(100),
+        Duration::ZERO,
+        Duration::from_secs(20),
+    )
+    .base(1.3);
 
     /// Sets the base of the exponent (default 2).
     ///
